@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* domain XML model: parse, validate, fill defaults, format. */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct sv_domain_def sv_domain_def;
+
+/* Parse and validate; returns NULL with sv_error set. */
+sv_domain_def *sv_domain_def_parse(const char *xml, size_t len, unsigned flags);
+/* Format; returns malloc'd XML text. */
+char *sv_domain_def_format(const sv_domain_def *def, unsigned flags);
+void sv_domain_def_free(sv_domain_def *def);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "nwfilter_conf.h"
+
+#include "sv_error.h"
+
+struct sv_nwfilter_def {
+    int unused;
+};
+
+sv_nwfilter_def *sv_nwfilter_def_parse(const char *xml, size_t len, unsigned flags)
+{
+    (void)xml;
+    (void)len;
+    (void)flags;
+    sv_error_set(SV_FROM_CONF, SV_ERR_NO_SUPPORT, "nwfilter XML is not implemented yet");
+    return NULL;
+}
+
+char *sv_nwfilter_def_format(const sv_nwfilter_def *def, unsigned flags)
+{
+    (void)def;
+    (void)flags;
+    return NULL;
+}
+
+void sv_nwfilter_def_free(sv_nwfilter_def *def)
+{
+    (void)def;
+}

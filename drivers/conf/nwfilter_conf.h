@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nwfilter XML model: parse, validate, fill defaults, format. */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct sv_nwfilter_def sv_nwfilter_def;
+
+/* Parse and validate; returns NULL with sv_error set. */
+sv_nwfilter_def *sv_nwfilter_def_parse(const char *xml, size_t len, unsigned flags);
+/* Format; returns malloc'd XML text. */
+char *sv_nwfilter_def_format(const sv_nwfilter_def *def, unsigned flags);
+void sv_nwfilter_def_free(sv_nwfilter_def *def);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole test suite: installs dependencies, builds, runs every test.
+#   scripts/test.sh              normal build (build/)
+#   scripts/test.sh --sanitize   ASan+UBSan build (build-asan/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+builddir=build
+opts=()
+if [ "${1:-}" = "--sanitize" ]; then
+  builddir=build-asan
+  opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug)
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+fi
+if [ ! -f "$builddir/build.ninja" ]; then
+  meson setup "$builddir" "${opts[@]}" >/dev/null
+fi
+ninja -C "$builddir" >/dev/null
+
+set +e
+meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 3
+rc=$?
+set -e
+log="$builddir/meson-logs/testlog.json"
+if [ -f "$log" ]; then
+  python3 - "$log" <<'PY'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line).get("result")
+    if r in ("OK", "EXPECTEDFAIL"): p += 1
+    elif r == "SKIP": s += 1
+    else: f += 1
+print(f"{p} passed, {f} failed, {s} skipped")
+PY
+fi
+exit $rc
