@@ -3,10 +3,6 @@
 
 #include "sv_error.h"
 
-struct sv_domain_def {
-    int unused;
-};
-
 sv_domain_def *sv_domain_def_parse(const char *xml, size_t len, unsigned flags)
 {
     (void)xml;

@@ -4,7 +4,12 @@
 
 #include <stddef.h>
 
-typedef struct sv_domain_def sv_domain_def;
+#include "sv_util.h"
+
+typedef struct sv_domain_def {
+    char *name;
+    unsigned char uuid[SV_UUID_LEN];
+} sv_domain_def;
 
 /* Parse and validate; returns NULL with sv_error set. */
 sv_domain_def *sv_domain_def_parse(const char *xml, size_t len, unsigned flags);

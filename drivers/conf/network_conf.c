@@ -3,10 +3,6 @@
 
 #include "sv_error.h"
 
-struct sv_network_def {
-    int unused;
-};
-
 sv_network_def *sv_network_def_parse(const char *xml, size_t len, unsigned flags)
 {
     (void)xml;

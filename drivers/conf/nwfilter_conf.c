@@ -3,10 +3,6 @@
 
 #include "sv_error.h"
 
-struct sv_nwfilter_def {
-    int unused;
-};
-
 sv_nwfilter_def *sv_nwfilter_def_parse(const char *xml, size_t len, unsigned flags)
 {
     (void)xml;

@@ -4,7 +4,12 @@
 
 #include <stddef.h>
 
-typedef struct sv_nwfilter_def sv_nwfilter_def;
+#include "sv_util.h"
+
+typedef struct sv_nwfilter_def {
+    char *name;
+    unsigned char uuid[SV_UUID_LEN];
+} sv_nwfilter_def;
 
 /* Parse and validate; returns NULL with sv_error set. */
 sv_nwfilter_def *sv_nwfilter_def_parse(const char *xml, size_t len, unsigned flags);
