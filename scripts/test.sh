@@ -15,10 +15,19 @@ if [ "${1:-}" = "--sanitize" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 fi
+# Quiet when all is well; the tail of the output when setup or build fails.
+quiet() {
+  local out
+  if ! out=$("$@" 2>&1); then
+    printf '%s\n' "$out" | tail -60
+    echo "test.sh: failed: $*" >&2
+    return 1
+  fi
+}
 if [ ! -f "$builddir/build.ninja" ]; then
-  meson setup "$builddir" "${opts[@]}" >/dev/null
+  quiet meson setup "$builddir" "${opts[@]}"
 fi
-ninja -C "$builddir" >/dev/null
+quiet ninja -C "$builddir"
 
 set +e
 meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 3
