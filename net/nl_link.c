@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "nl_link.h"
+
+#include <errno.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/macvlan.h>
+#include <netlink/route/link/macvtap.h>
+
+struct sv_nl {
+    struct nl_sock *sk;
+};
+
+/* libnl folds errno into its own codes; map back what callers act on. */
+static int nl2errno(int nle)
+{
+    switch (nle < 0 ? -nle : nle) {
+    case 0: return 0;
+    case NLE_EXIST: return -EEXIST;
+    case NLE_NODEV:
+    case NLE_OBJ_NOTFOUND: return -ENODEV;
+    case NLE_PERM: return -EPERM;
+    case NLE_NOACCESS: return -EACCES;
+    case NLE_BUSY: return -EBUSY;
+    case NLE_NOMEM: return -ENOMEM;
+    case NLE_RANGE: return -ERANGE;
+    case NLE_INVAL: return -EINVAL;
+    case NLE_OPNOTSUPP: return -EOPNOTSUPP;
+    case NLE_AGAIN: return -EAGAIN;
+    default: return -EIO;
+    }
+}
+
+static void link_freep(struct rtnl_link **l)
+{
+    if (*l)
+        rtnl_link_put(*l);
+}
+#define _cleanup_link_ __attribute__((cleanup(link_freep)))
+
+static void addr_freep(struct nl_addr **a)
+{
+    if (*a)
+        nl_addr_put(*a);
+}
+#define _cleanup_addr_ __attribute__((cleanup(addr_freep)))
+
+int sv_nl_open(sv_nl **ret)
+{
+    sv_nl *nl = calloc(1, sizeof(*nl));
+    int r;
+
+    if (!nl)
+        return -ENOMEM;
+    nl->sk = nl_socket_alloc();
+    if (!nl->sk) {
+        free(nl);
+        return -ENOMEM;
+    }
+    r = nl_connect(nl->sk, NETLINK_ROUTE);
+    if (r < 0) {
+        nl_socket_free(nl->sk);
+        free(nl);
+        return nl2errno(r);
+    }
+    *ret = nl;
+    return 0;
+}
+
+void sv_nl_close(sv_nl *nl)
+{
+    if (!nl)
+        return;
+    nl_socket_free(nl->sk);
+    free(nl);
+}
+
+static void fill_info(struct rtnl_link *l, sv_link_info *info)
+{
+    const char *name = rtnl_link_get_name(l);
+    const char *kind = rtnl_link_get_type(l);
+
+    memset(info, 0, sizeof(*info));
+    if (name)
+        strncpy(info->name, name, sizeof(info->name) - 1);
+    if (kind)
+        strncpy(info->kind, kind, sizeof(info->kind) - 1);
+    info->ifindex = rtnl_link_get_ifindex(l);
+    info->master = rtnl_link_get_master(l);
+}
+
+int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret)
+{
+    _cleanup_link_ struct rtnl_link *l = NULL;
+    int r;
+
+    if (strlen(name) >= IFNAMSIZ)
+        return -ENODEV;
+    r = rtnl_link_get_kernel(nl->sk, 0, name, &l);
+    if (r < 0)
+        return nl2errno(r);
+    fill_info(l, ret);
+    return 0;
+}
+
+bool sv_nl_link_exists(sv_nl *nl, const char *name)
+{
+    sv_link_info info;
+
+    /* Anything but a clear "no such device" counts as existing, so a
+     * netlink hiccup makes us skip a name rather than reuse one. */
+    return sv_nl_link_get(nl, name, &info) != -ENODEV;
+}
+
+int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque)
+{
+    struct nl_cache *cache = NULL;
+    int r = rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache);
+
+    if (r < 0)
+        return nl2errno(r);
+    for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+        sv_link_info info;
+
+        fill_info((struct rtnl_link *)o, &info);
+        fn(&info, opaque);
+    }
+    nl_cache_free(cache);
+    return 0;
+}
+
+static int set_mac(struct rtnl_link *l, const uint8_t *mac)
+{
+    _cleanup_addr_ struct nl_addr *a = NULL;
+
+    if (!mac)
+        return 0;
+    a = nl_addr_build(AF_LLC, mac, 6);
+    if (!a)
+        return -ENOMEM;
+    rtnl_link_set_addr(l, a);
+    return 0;
+}
+
+int sv_nl_macv_create(sv_nl *nl, sv_macv_type type, const char *name,
+                      int parent_ifindex, uint32_t mode,
+                      const uint8_t *mac, uint32_t mtu)
+{
+    _cleanup_link_ struct rtnl_link *l = NULL;
+    int r;
+
+    l = type == SV_MACV_MACVTAP ? rtnl_link_macvtap_alloc() : rtnl_link_macvlan_alloc();
+    if (!l)
+        return -ENOMEM;
+    r = type == SV_MACV_MACVTAP ? rtnl_link_macvtap_set_mode(l, mode)
+                                : rtnl_link_macvlan_set_mode(l, mode);
+    if (r < 0)
+        return nl2errno(r);
+    rtnl_link_set_name(l, name);
+    rtnl_link_set_link(l, parent_ifindex);
+    if (mtu)
+        rtnl_link_set_mtu(l, mtu);
+    r = set_mac(l, mac);
+    if (r < 0)
+        return r;
+    return nl2errno(rtnl_link_add(nl->sk, l, NLM_F_CREATE | NLM_F_EXCL));
+}
+
+int sv_nl_link_delete(sv_nl *nl, int ifindex)
+{
+    _cleanup_link_ struct rtnl_link *l = rtnl_link_alloc();
+
+    if (!l)
+        return -ENOMEM;
+    rtnl_link_set_ifindex(l, ifindex);
+    return nl2errno(rtnl_link_delete(nl->sk, l));
+}
+
+int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu,
+                      const uint8_t *mac, int master)
+{
+    _cleanup_link_ struct rtnl_link *orig = rtnl_link_alloc();
+    _cleanup_link_ struct rtnl_link *chg = rtnl_link_alloc();
+    int r;
+
+    if (!orig || !chg)
+        return -ENOMEM;
+    rtnl_link_set_ifindex(orig, ifindex);
+    if (up > 0)
+        rtnl_link_set_flags(chg, IFF_UP);
+    else if (up == 0)
+        rtnl_link_unset_flags(chg, IFF_UP);
+    if (mtu)
+        rtnl_link_set_mtu(chg, mtu);
+    if (master > 0)
+        rtnl_link_set_master(chg, master);
+    r = set_mac(chg, mac);
+    if (r < 0)
+        return r;
+    return nl2errno(rtnl_link_change(nl->sk, orig, chg, 0));
+}

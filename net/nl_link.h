@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Link operations over rtnetlink (libnl-route), for the net helper only.
+ * Everything is addressed by ifindex once looked up, so a rename or a
+ * delete-and-recreate between lookup and action cannot redirect it to
+ * another device.  All functions return 0 or -errno.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netdev_name.h"
+
+typedef struct sv_nl sv_nl;
+
+typedef struct sv_link_info {
+    char name[SV_NETDEV_NAME_MAX];
+    int ifindex;
+    char kind[16];  /* IFLA_INFO_KIND ("tun", "bridge", "macvtap"...) or "" */
+    int master;     /* ifindex of the bridge it is enslaved to, or 0 */
+} sv_link_info;
+
+typedef enum sv_macv_type {
+    SV_MACV_MACVTAP,
+    SV_MACV_MACVLAN,
+} sv_macv_type;
+
+int sv_nl_open(sv_nl **ret);
+void sv_nl_close(sv_nl *nl);
+
+/* -ENODEV when there is no such device. */
+int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret);
+bool sv_nl_link_exists(sv_nl *nl, const char *name);
+
+typedef void (*sv_nl_link_fn)(const sv_link_info *link, void *opaque);
+/* Call fn for every link of the helper's network namespace. */
+int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque);
+
+/* Create a macvtap/macvlan named name on parent (mode: MACVLAN_MODE_*),
+ * failing with -EEXIST if the name is taken.  mac may be NULL, mtu 0. */
+int sv_nl_macv_create(sv_nl *nl, sv_macv_type type, const char *name,
+                      int parent_ifindex, uint32_t mode,
+                      const uint8_t *mac, uint32_t mtu);
+
+int sv_nl_link_delete(sv_nl *nl, int ifindex);
+
+/* Change what is asked: up < 0 leaves the state, mtu 0 the MTU, mac NULL
+ * the address; master > 0 enslaves to that bridge. */
+int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu,
+                      const uint8_t *mac, int master);
