@@ -148,6 +148,25 @@ static int fsync_dir(int dirfd, const char *path)
     return 0;
 }
 
+/* Make the entry of a just-created directory durable in its parent, so an
+ * object saved into it right after does not vanish with the directory. */
+static int sync_parent_of(const char *path)
+{
+    const char *last = strrchr(path, '/');
+    _cleanup_free_ char *parent = !last ? sv_strdup(".") :
+                                  last == path ? sv_strdup("/") :
+                                  sv_strndup(path, (size_t)(last - path));
+    _cleanup_close_ int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0) {
+        int e = errno;
+
+        sv_error_set_errno(SV_FROM_CONF, e, "cannot open directory '%s'", parent);
+        return -e;
+    }
+    return fsync_dir(fd, parent);
+}
+
 /* mkdir -p with mode 0700 for the components it creates. */
 static int mkdir_parents(const char *dir)
 {
@@ -159,7 +178,12 @@ static int mkdir_parents(const char *dir)
         slash = strchrnul(slash, '/');
         saved = *slash;
         *slash = '\0';
-        if (p[0] && mkdir(p, 0700) < 0 && errno != EEXIST) {
+        if (p[0] && mkdir(p, 0700) == 0) {
+            int r = sync_parent_of(p);
+
+            if (r < 0)
+                return r;
+        } else if (p[0] && errno != EEXIST) {
             int e = errno;
 
             sv_error_set_errno(SV_FROM_CONF, e, "cannot create directory '%s'", p);
@@ -176,7 +200,12 @@ static int open_subdir(sv_store *s, const char *sub, bool create, int *ret_fd)
 {
     int fd;
 
-    if (create && mkdirat(s->dirfd, sub, 0700) < 0 && errno != EEXIST) {
+    if (create && mkdirat(s->dirfd, sub, 0700) == 0) {
+        int r = fsync_dir(s->dirfd, s->dir);
+
+        if (r < 0)
+            return r;
+    } else if (create && errno != EEXIST) {
         int e = errno;
 
         sv_error_set_errno(SV_FROM_CONF, e, "cannot create directory '%s/%s'", s->dir, sub);

@@ -620,7 +620,7 @@ static void test_kill_during_save(void **state)
         assert_int_equal(sv_store_load_all(f->store, load_cb, &(load_log){0}, NULL), 0);
         assert_int_equal(count_dotfiles(f->objdir), 0);
     }
-    print_message("kill test: %d kills, %d left a temp file, %d saves completed, "
+    print_message("kill test: %d kills, %d left a temp file, %d saves returned, "
                   "final generation %ld, one save %.1f ms\n",
                   iterations, mid_write, saves, last, save_time * 1000);
     /* The test must have hit writers mid-save, and saves must have landed. */
