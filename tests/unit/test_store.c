@@ -552,6 +552,21 @@ static _Noreturn void writer_child(const char *dir, unsigned first, int fd)
     }
 }
 
+/* Fork with a pipe from child to parent.  Returns the pid (0 in the child);
+ * *ret_fd is the write end in the child and the read end in the parent. */
+static pid_t fork_piped(int *ret_fd)
+{
+    int fds[2];
+    pid_t pid;
+
+    assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    close(fds[pid == 0 ? 0 : 1]);
+    *ret_fd = fds[pid == 0 ? 1 : 0];
+    return pid;
+}
+
 static void test_kill_during_save(void **state)
 {
     fixture *f = *state;
@@ -569,25 +584,19 @@ static void test_kill_during_save(void **state)
     free(buf);
 
     for (int it = 0; it < iterations; it++) {
-        int fds[2], status;
+        int fd, status;
         unsigned g;
-        pid_t pid;
         _cleanup_free_ char *data = NULL;
         size_t len;
         long got;
+        pid_t pid = fork_piped(&fd);
 
-        assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
-        pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            close(fds[0]);
-            writer_child(f->objdir, (unsigned)last + 1, fds[1]);
-        }
-        close(fds[1]);
+        if (pid == 0)
+            writer_child(f->objdir, (unsigned)last + 1, fd);
         /* Kill at a moment spread over about three saves' duration from the
          * start of the first one; every fourth time before it has begun. */
         if (it % 4 != 0)
-            assert_int_equal(read(fds[0], &g, sizeof(g)), sizeof(g));
+            assert_int_equal(read(fd, &g, sizeof(g)), sizeof(g));
         {
             double delay = save_time * 3.0 * (double)(rand_r(&seed) % 1000) / 1000.0;
             struct timespec ts = {
@@ -602,10 +611,10 @@ static void test_kill_during_save(void **state)
         kill(pid, SIGKILL);
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-        while (read(fds[0], &g, sizeof(g)) == sizeof(g))
+        while (read(fd, &g, sizeof(g)) == sizeof(g))
             if (g != WRITER_READY)
                 saves++;
-        close(fds[0]);
+        close(fd);
 
         if (count_dotfiles(f->objdir) > 0)
             mid_write++;
@@ -635,27 +644,21 @@ typedef int (*child_fn)(const char *dir, char *msg, size_t msgsz);
 
 static int run_child(const char *dir, child_fn fn, char *msg, size_t msgsz)
 {
-    int fds[2], status;
-    pid_t pid;
+    int fd, status;
     ssize_t n;
+    pid_t pid = fork_piped(&fd);
 
-    assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
-    pid = fork();
-    assert_true(pid >= 0);
     if (pid == 0) {
         char m[512] = "";
-        int rc;
+        int rc = fn(dir, m, sizeof(m));
 
-        close(fds[0]);
-        rc = fn(dir, m, sizeof(m));
-        if (write(fds[1], m, strlen(m)) < 0)
+        if (write(fd, m, strlen(m)) < 0)
             rc = 99;
         _exit(rc);
     }
-    close(fds[1]);
-    n = read(fds[0], msg, msgsz - 1);
+    n = read(fd, msg, msgsz - 1);
     msg[n > 0 ? n : 0] = '\0';
-    close(fds[0]);
+    close(fd);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     return WEXITSTATUS(status);
