@@ -112,6 +112,24 @@ int sv_domain_info_parse(xmlNode *dev, sv_domain_device_info *info, bool allow_b
     return 0;
 }
 
+int sv_domain_boot_order_check(const sv_domain_def *def, xmlNode *dev, const sv_domain_device_info *info)
+{
+    xmlNode *n = sv_xml_child(dev, "boot");
+    unsigned order = info->boot_order;
+
+    if (!order)
+        return 0;
+    if (def->os.nboot > 0)
+        return sv_xml_error(n, "per-device <boot order> cannot be used together with <os><boot dev>");
+    for (size_t i = 0; i < def->ndisks; i++)
+        if (&def->disks[i]->info != info && def->disks[i]->info.boot_order == order)
+            return sv_xml_error(n, "boot order %u is used by more than one device", order);
+    for (size_t i = 0; i < def->nnets; i++)
+        if (&def->nets[i]->info != info && def->nets[i]->info.boot_order == order)
+            return sv_xml_error(n, "boot order %u is used by more than one device", order);
+    return 0;
+}
+
 void sv_domain_info_clear(sv_domain_device_info *info)
 {
     free(info->alias);
@@ -302,6 +320,10 @@ int sv_domain_disk_parse(sv_domain_def *def, xmlNode *dev, unsigned flags)
                             d->type == SV_DOMAIN_DISK_FILE ? "file" : "dev");
     if (disk_parse_target(d, dev, sv_xml_child(dev, "target")) < 0)
         return -1;
+    for (size_t i = 0; i + 1 < def->ndisks; i++)
+        if (strcmp(def->disks[i]->dst, d->dst) == 0)
+            return sv_xml_error(sv_xml_child(dev, "target"), "disk target dev '%s' is used by more than one <disk>",
+                                d->dst);
     if ((n = sv_xml_child(dev, "readonly")) && sv_domain_check_leaf(n) < 0)
         return -1;
     d->readonly = n != NULL;
@@ -316,7 +338,9 @@ int sv_domain_disk_parse(sv_domain_def *def, xmlNode *dev, unsigned flags)
         /* libvirt: a CD-ROM is always read-only */
         d->readonly = true;
     }
-    return sv_domain_info_parse(dev, &d->info, true, flags);
+    if (sv_domain_info_parse(dev, &d->info, true, flags) < 0)
+        return -1;
+    return sv_domain_boot_order_check(def, dev, &d->info);
 }
 
 void sv_domain_disk_def_free(sv_domain_disk_def *d)
@@ -443,6 +467,9 @@ int sv_domain_controller_parse(sv_domain_def *def, xmlNode *dev, unsigned flags)
         return sv_xml_unsupported(dev, "attributes 'ports' and 'vectors' are only supported for virtio-serial");
     if (c->ports > 31 || c->vectors > 1024)
         return sv_xml_error(dev, "ports (max 31) or vectors (max 1024) out of range");
+    for (size_t i = 0; i + 1 < def->ncontrollers; i++)
+        if (index && def->controllers[i]->type == c->type && def->controllers[i]->index == c->index)
+            return sv_xml_error(dev, "more than one '%s' controller with index %u", type, c->index);
     return sv_domain_info_parse(dev, &c->info, false, flags);
 }
 

@@ -308,7 +308,18 @@ int sv_domain_net_parse(sv_domain_def *def, xmlNode *dev, unsigned flags)
     }
     if (parse_filterref(net, sv_xml_child(dev, "filterref")) < 0)
         return -1;
-    return sv_domain_info_parse(dev, &net->info, true, flags);
+    for (size_t i = 0; i + 1 < def->nnets; i++) {
+        if (memcmp(def->nets[i]->mac, net->mac, SV_MAC_LEN) == 0) {
+            char mac[SV_MAC_STRLEN];
+
+            sv_mac_format(net->mac, mac);
+            return sv_xml_error(sv_xml_child(dev, "mac") ? sv_xml_child(dev, "mac") : dev,
+                                "MAC address %s is used by more than one <interface>", mac);
+        }
+    }
+    if (sv_domain_info_parse(dev, &net->info, true, flags) < 0)
+        return -1;
+    return sv_domain_boot_order_check(def, dev, &net->info);
 }
 
 void sv_domain_net_def_free(sv_domain_net_def *net)

@@ -60,84 +60,50 @@ static int cpu_defaults(sv_domain_def *def, xmlNode *root)
     return 0;
 }
 
-static int disks_check(sv_domain_def *def, xmlNode *root)
+static void boot_defaults(sv_domain_def *def)
 {
-    for (size_t i = 0; i < def->ndisks; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(def->disks[i]->dst, def->disks[j]->dst) == 0)
-                return sv_xml_error(root, "disk target dev '%s' is used by more than one <disk>", def->disks[i]->dst);
-    return 0;
-}
-
-static int boot_check(sv_domain_def *def, xmlNode *root)
-{
-    size_t n = def->ndisks + def->nnets, k = 0;
-    _cleanup_free_ unsigned *orders = sv_calloc(n ? n : 1, sizeof(*orders));
-
     for (size_t i = 0; i < def->ndisks; i++)
         if (def->disks[i]->info.boot_order)
-            orders[k++] = def->disks[i]->info.boot_order;
+            return;
     for (size_t i = 0; i < def->nnets; i++)
         if (def->nets[i]->info.boot_order)
-            orders[k++] = def->nets[i]->info.boot_order;
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j < i; j++)
-            if (orders[i] == orders[j])
-                return sv_xml_error(root, "boot order %u is used by more than one device", orders[i]);
-    if (k > 0 && def->os.nboot > 0)
-        return sv_xml_error(root, "per-device <boot order> cannot be used together with <os><boot dev>");
+            return;
     /* libvirt boots from the first hard disk when nothing says otherwise */
-    if (k == 0 && def->os.nboot == 0)
+    if (def->os.nboot == 0)
         def->os.boot[def->os.nboot++] = SV_DOMAIN_BOOT_HD;
-    return 0;
 }
 
 static int controllers_fill(sv_domain_def *def, xmlNode *root)
 {
+    /* used[type][index]: indexes are 0-255 (checked by the parser) */
+    bool used[SV_DOMAIN_CONTROLLER_USB + 1][256] = {{false}};
+
+    for (size_t i = 0; i < def->ncontrollers; i++)
+        if (def->controllers[i]->index != UINT32_MAX)
+            used[def->controllers[i]->type][def->controllers[i]->index] = true;
     for (size_t i = 0; i < def->ncontrollers; i++) {
         sv_domain_controller_def *c = def->controllers[i];
+        unsigned next = 0;
 
-        if (c->index == UINT32_MAX) {
-            unsigned next = 0;
-
-            for (size_t j = 0; j < def->ncontrollers; j++)
-                if (j != i && def->controllers[j]->type == c->type && def->controllers[j]->index != UINT32_MAX &&
-                    def->controllers[j]->index >= next)
-                    next = def->controllers[j]->index + 1;
-            if (next > 255)
-                return sv_xml_error(root, "no free index for a '%s' controller",
-                                    sv_domain_controller_type_names[c->type]);
-            c->index = next;
-        }
+        if (c->index != UINT32_MAX)
+            continue;
+        /* libvirt picks the lowest index no controller of the type uses */
+        while (next < 256 && used[c->type][next])
+            next++;
+        if (next == 256)
+            return sv_xml_error(root, "no free index for a '%s' controller", sv_domain_controller_type_names[c->type]);
+        used[c->type][next] = true;
+        c->index = next;
     }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         sv_domain_controller_def *c = def->controllers[i];
         bool root_model = c->model && (strcmp(c->model, "pci-root") == 0 || strcmp(c->model, "pcie-root") == 0);
 
-        for (size_t j = 0; j < i; j++)
-            if (def->controllers[j]->type == c->type && def->controllers[j]->index == c->index)
-                return sv_xml_error(root, "more than one '%s' controller with index %u",
-                                    sv_domain_controller_type_names[c->type], c->index);
         if (c->type == SV_DOMAIN_CONTROLLER_PCI && c->model && (root_model != (c->index == 0)))
             return sv_xml_error(root, "pci controller model '%s' %s index 0", c->model,
                                 root_model ? "must have" : "cannot have");
         if (root_model && c->info.addr.type != SV_DOMAIN_ADDR_NONE)
             return sv_xml_error(root, "a %s controller cannot have an address", c->model);
-    }
-    return 0;
-}
-
-static int nets_check(sv_domain_def *def, xmlNode *root)
-{
-    for (size_t i = 0; i < def->nnets; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (memcmp(def->nets[i]->mac, def->nets[j]->mac, SV_MAC_LEN) == 0) {
-                char mac[SV_MAC_STRLEN];
-
-                sv_mac_format(def->nets[i]->mac, mac);
-                return sv_xml_error(root, "MAC address %s is used by more than one <interface>", mac);
-            }
-        }
     }
     return 0;
 }
@@ -254,8 +220,8 @@ static int videos_fill(sv_domain_def *def, xmlNode *root)
 int sv_domain_def_postparse(sv_domain_def *def, xmlNode *root)
 {
     os_defaults(&def->os);
-    if (cpu_defaults(def, root) < 0 || disks_check(def, root) < 0 || boot_check(def, root) < 0 ||
-        controllers_fill(def, root) < 0 || nets_check(def, root) < 0 || chr_fill(def, root) < 0 ||
+    boot_defaults(def);
+    if (cpu_defaults(def, root) < 0 || controllers_fill(def, root) < 0 || chr_fill(def, root) < 0 ||
         videos_fill(def, root) < 0)
         return -1;
     if (!def->memballoon) {

@@ -28,6 +28,9 @@ int sv_domain_prop_path(xmlNode *n, const char *name, bool required, char **ret)
  * allow_boot; the caller's child allowlist must admit it), <address>. */
 int sv_domain_info_parse(xmlNode *dev, sv_domain_device_info *info, bool allow_boot, unsigned flags);
 void sv_domain_info_clear(sv_domain_device_info *info);
+/* Refuse a <boot order> of dev that another device uses or that meets
+ * <os><boot dev>; info must already be in def. */
+int sv_domain_boot_order_check(const sv_domain_def *def, xmlNode *dev, const sv_domain_device_info *info);
 /* Whether sv_domain_info_format would write anything. */
 bool sv_domain_info_has_output(const sv_domain_device_info *info, unsigned flags);
 /* Finish a device element: when `open` (its start tag was closed with ">"
