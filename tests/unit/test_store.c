@@ -698,6 +698,32 @@ static void test_write_past_file_size_limit(void **state)
     free(old);
 }
 
+static int write_text(const char *path, const char *text)
+{
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+    return fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* A private mount namespace; without root, inside a user namespace that
+ * maps our uid to itself (files cannot be created with an unmapped owner). */
+static int private_mount_ns(void)
+{
+    char map[64];
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+
+    if (unshare(CLONE_NEWNS) == 0)
+        return 0;
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+        return -1;
+    snprintf(map, sizeof(map), "%u %u 1", (unsigned)uid, (unsigned)uid);
+    if (write_text("/proc/self/uid_map", map) < 0 || write_text("/proc/self/setgroups", "deny") < 0)
+        return -1;
+    snprintf(map, sizeof(map), "%u %u 1", (unsigned)gid, (unsigned)gid);
+    return write_text("/proc/self/gid_map", map);
+}
+
 /* A 1 MiB tmpfs in a private mount namespace: a real ENOSPC. */
 static int enospc_child(const char *dir, char *msg, size_t msgsz)
 {
@@ -705,7 +731,7 @@ static int enospc_child(const char *dir, char *msg, size_t msgsz)
     sv_store *s;
     int r;
 
-    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+    if (private_mount_ns() < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
         mount("sv-test", dir, "tmpfs", 0, "size=1m,mode=0700") < 0) {
         snprintf(msg, msgsz, "cannot set up a private tmpfs: %s", strerror(errno));
         return 77;
