@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cgroup v2 leaves: see sv_cgroup.h. */
+#include "sv_cgroup.h"
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+static bool is_cgroup2(const char *path)
+{
+    struct statfs fs;
+
+    return statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+int sv_cgroup_open(const char *group, int *ret_dirfd)
+{
+    static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+    char path[256];
+    int fd;
+
+    for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+        if (!is_cgroup2(roots[i]))
+            continue;
+        if (snprintf(path, sizeof(path), "%s/%s", roots[i], group) >= (int)sizeof(path))
+            return -ENAMETOOLONG;
+        if (mkdir(path, 0755) < 0 && errno != EEXIST)
+            return -errno;
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            return -errno;
+        *ret_dirfd = fd;
+        return 0;
+    }
+    return -ENOENT;
+}
+
+int sv_cgroup_leaf(int dirfd, const char *name, int *ret_procs_fd)
+{
+    char procs[300];
+    int fd;
+
+    if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", name) >= (int)sizeof(procs))
+        return -ENAMETOOLONG;
+    if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+        return -errno;
+    fd = openat(dirfd, procs, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        int r = -errno;
+
+        unlinkat(dirfd, name, AT_REMOVEDIR);
+        return r;
+    }
+    *ret_procs_fd = fd;
+    return 0;
+}
+
+int sv_cgroup_leaf_remove(int dirfd, const char *name)
+{
+    return unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+void sv_cgroup_sweep(int dirfd)
+{
+    int fd = dup(dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    rewinddir(d);   /* the dup shares dirfd's offset */
+    while ((e = readdir(d)))
+        if (e->d_type == DT_DIR && e->d_name[0] != '.')
+            (void)sv_cgroup_leaf_remove(dirfd, e->d_name);   /* busy ones stay */
+    closedir(d);
+}
