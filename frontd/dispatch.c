@@ -96,6 +96,15 @@ static void send_last_error(sv_client *c, const sv_rpc_header *h)
                    "internal error: procedure %d failed without a reason", h->proc);
 }
 
+static void free_args(const sv_proc *p, void *args)
+{
+    if (!args)
+        return;
+    if (p->args_filter)
+        xdr_free(p->args_filter, args);
+    free(args);
+}
+
 static void run_call(call *k)
 {
     const sv_proc *p = k->proc;
@@ -130,11 +139,7 @@ static void run_call(call *k)
             xdr_free(p->ret_filter, ret);
         free(ret);
     }
-    if (k->args) {
-        if (p->args_filter)
-            xdr_free(p->args_filter, k->args);
-        free(k->args);
-    }
+    free_args(p, k->args);
 }
 
 static void worker_run(void *opaque)
@@ -168,22 +173,25 @@ int sv_dispatch_call(sv_client *c, const sv_rpc_header *h,
             send_error(c, h, SV_ERR_RPC, SV_FROM_RPC, "authentication required");
         return 0;
     }
+    /* Decode before the remaining rules so that a malformed call always
+     * closes the connection, whatever state it is in. */
+    if (p->args_size)
+        args = sv_malloc0(p->args_size);
+    if (sv_rpc_decode_payload(payload, payload_len, p->args_filter, args, p->args_size) < 0) {
+        free(args);
+        return -EBADMSG;
+    }
     if (!(p->flags & SV_PROC_PREOPEN) && !sv_client_is_open(c)) {
         send_error(c, h, SV_ERR_INTERNAL_ERROR, SV_FROM_REMOTE, "internal error: connection not open");
+        free_args(p, args);
         return 0;
     }
     if ((p->flags & SV_PROC_WRITE) && sv_client_readonly(c)) {
         send_error(c, h, SV_ERR_OPERATION_DENIED, SV_FROM_REMOTE,
                    "operation forbidden: read only access prevents %s",
                    p->name ? p->name : "this operation");
+        free_args(p, args);
         return 0;
-    }
-
-    if (p->args_size)
-        args = sv_malloc0(p->args_size);
-    if (sv_rpc_decode_payload(payload, payload_len, p->args_filter, args, p->args_size) < 0) {
-        free(args);
-        return -EBADMSG;
     }
 
     k = sv_malloc0(sizeof(*k));

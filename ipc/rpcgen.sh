@@ -3,6 +3,7 @@
 # Run rpcgen and make its output independent of where the .x file lives:
 # rpcgen writes '#include "<path of input>.h"' into the XDR routines and
 # derives the header guard from the path, which breaks out-of-tree builds.
+# Optional values are routed through our strict sv_xdr_pointer.
 #   rpcgen.sh -h|-c INPUT.x OUTPUT
 set -eu
 mode=$1
@@ -13,4 +14,4 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$input" "$tmp/$base.x"
 (cd "$tmp" && rpcgen "$mode" -o "$base.out" "$base.x")
-cp "$tmp/$base.out" "$output"
+sed -e 's/\bxdr_pointer (/sv_xdr_pointer (/' "$tmp/$base.out" > "$output"
