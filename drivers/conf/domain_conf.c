@@ -743,6 +743,36 @@ static int parse_devices(sv_domain_def *def, xmlNode *root, unsigned flags)
 
 /* ---- entry points ------------------------------------------------------- */
 
+/* The helpers match elements by local name, so an element of another
+ * namespace (such as qemu:commandline) would be read as if it were ours:
+ * refuse it instead.  <metadata> holds foreign elements by design.
+ * Iterative walk; libxml2 bounds the depth anyway. */
+static int check_namespaces(xmlNode *root)
+{
+    xmlNode *n = root;
+
+    for (;;) {
+        bool descend = n->type == XML_ELEMENT_NODE;
+
+        if (descend && n->ns)
+            return sv_xml_unsupported(n, "unsupported element <%s%s%s> (namespace '%s')",
+                                      n->ns->prefix ? (const char *)n->ns->prefix : "",
+                                      n->ns->prefix ? ":" : "", (const char *)n->name,
+                                      n->ns->href ? (const char *)n->ns->href : "");
+        if (descend && n->parent == root && sv_xml_is(n, "metadata"))
+            descend = false;
+        if (descend && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != root && !n->next)
+            n = n->parent;
+        if (n == root)
+            return 0;
+        n = n->next;
+    }
+}
+
 static int parse_root(sv_domain_def *def, xmlNode *root, unsigned flags)
 {
     static const char *const attrs[] = {"type", "id", NULL};
@@ -752,7 +782,8 @@ static int parse_root(sv_domain_def *def, xmlNode *root, unsigned flags)
     _cleanup_free_ char *type = NULL;
     int v;
 
-    if (sv_xml_check_attrs(root, attrs) < 0 || sv_xml_check_children(root, children, children) < 0)
+    if (check_namespaces(root) < 0 || sv_xml_check_attrs(root, attrs) < 0 ||
+        sv_xml_check_children(root, children, children) < 0)
         return -1;
     if (sv_xml_prop_required(root, "type", &type) < 0 ||
         sv_xml_prop_enum(root, "type", sv_domain_virt_names, 0, &v) < 0)
