@@ -497,7 +497,11 @@ typedef struct sv_domain_def {
     int id;                             /* live id, -1 when inactive */
     char *title;                        /* one line */
     char *description;
-    char *metadata;                     /* serialized children of <metadata>, or NULL */
+    /* <metadata>: each child element as libxml2 serializes it at nesting
+     * level 2 (blank text between elements dropped), prefixed by four
+     * spaces and ending in a newline; "" for an empty <metadata/>; NULL
+     * when absent.  Formatted verbatim. */
+    char *metadata;
 
     uint64_t memory_kib;                /* <memory> */
     uint64_t current_memory_kib;        /* <currentMemory>, default memory */
