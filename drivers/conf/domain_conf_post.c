@@ -121,7 +121,8 @@ static sv_domain_chr_def *chr_new_from(const sv_domain_chr_def *src, sv_domain_c
 
 /* libvirt's console/serial pairing for HVM guests: a serial console is an
  * alias of the first serial port.  <console> alone gets a serial port
- * made from it, <serial> alone gets a console. */
+ * made from it; <serial> without a serial console gets one, inserted as
+ * the first console. */
 static int chr_fill(sv_domain_def *def, xmlNode *root)
 {
     sv_domain_serial_target dflt = def->os.arch == SV_DOMAIN_ARCH_X86_64 || def->os.arch == SV_DOMAIN_ARCH_I686
@@ -138,11 +139,15 @@ static int chr_fill(sv_domain_def *def, xmlNode *root)
 
         serial->target_port = def->consoles[0]->target_port;
         SV_DOMAIN_APPEND(def->serials, def->nserials, serial);
-    } else if (def->nconsoles == 0 && def->nserials > 0) {
+    } else if (def->nserials > 0 &&
+               (def->nconsoles == 0 || def->consoles[0]->target_type != SV_DOMAIN_CONSOLE_TARGET_SERIAL)) {
+        /* the serial console goes first, before any virtio console */
         sv_domain_chr_def *console = chr_new_from(def->serials[0], SV_DOMAIN_CHR_CONSOLE);
 
-        def->consoles = sv_malloc0(sizeof(*def->consoles));
-        def->consoles[def->nconsoles++] = console;
+        def->consoles = sv_realloc(def->consoles, (def->nconsoles + 1) * sizeof(*def->consoles));
+        memmove(def->consoles + 1, def->consoles, def->nconsoles * sizeof(*def->consoles));
+        def->consoles[0] = console;
+        def->nconsoles++;
     }
 
     for (size_t i = 0; i < def->nserials; i++) {
