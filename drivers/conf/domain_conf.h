@@ -337,13 +337,19 @@ typedef struct sv_domain_filter_param {
     char *value;
 } sv_domain_filter_param;
 
+typedef enum {
+    SV_DOMAIN_VPORT_ABSENT,
+    SV_DOMAIN_VPORT_OPENVSWITCH,
+    SV_DOMAIN_VPORT_UNTYPED,        /* network interfaces: the network says which */
+} sv_domain_vport_type;
+
 typedef struct sv_domain_net_def {
     sv_domain_net_type type;
     unsigned char mac[SV_MAC_LEN];  /* generated 52:54:00:xx:xx:xx when absent */
     char *source;                   /* network name, bridge name or direct dev */
     char *portgroup;                /* network */
     sv_domain_direct_mode direct_mode;
-    bool has_virtualport;           /* <virtualport type='openvswitch'> */
+    sv_domain_vport_type virtualport;   /* <virtualport> */
     bool has_interfaceid;
     unsigned char interfaceid[SV_UUID_LEN]; /* generated for type bridge */
     char *profileid;

@@ -14,7 +14,7 @@
 
 #define SV_IFNAME_MAX 15   /* IFNAMSIZ - 1 */
 #define SV_FILTER_PARAMS_MAX 256
-#define SV_PROFILEID_MAX 39
+#define SV_PROFILEID_MAX 40
 
 /* Names the driver generates for tap/macvtap devices; in inactive XML
  * they are stale and dropped, as libvirt does. */
@@ -90,11 +90,14 @@ static int parse_virtualport(sv_domain_net_def *net, xmlNode *n)
         return 0;
     if (net->type != SV_DOMAIN_NET_NETWORK && net->type != SV_DOMAIN_NET_BRIDGE)
         return sv_xml_unsupported(n, "<virtualport> is only supported for interface types network and bridge");
-    if (sv_domain_check(n, attrs, children) < 0 || sv_xml_prop_required(n, "type", &type) < 0)
+    if (sv_domain_check(n, attrs, children) < 0)
         return -1;
-    if (strcmp(type, "openvswitch") != 0)
+    type = sv_xml_prop(n, "type");
+    if (!type && net->type != SV_DOMAIN_NET_NETWORK)
+        return sv_xml_error(n, "missing required attribute 'type'");
+    if (type && strcmp(type, "openvswitch") != 0)
         return sv_xml_unsupported(n, "unsupported virtualport type '%s' (expected openvswitch)", type);
-    net->has_virtualport = true;
+    net->virtualport = type ? SV_DOMAIN_VPORT_OPENVSWITCH : SV_DOMAIN_VPORT_UNTYPED;
     if ((p = sv_xml_child(n, "parameters"))) {
         if (sv_domain_check(p, param_attrs, NULL) < 0)
             return -1;
@@ -108,11 +111,10 @@ static int parse_virtualport(sv_domain_net_def *net, xmlNode *n)
         if (net->profileid) {
             size_t l = strlen(net->profileid);
 
-            if (l == 0 || l > SV_PROFILEID_MAX)
-                return sv_xml_error(p, "profileid must be 1 to %d characters long", SV_PROFILEID_MAX);
-            for (const char *c = net->profileid; *c; c++)
-                if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-                    return sv_xml_error(p, "profileid contains an invalid character");
+            if (l == 0 || l > SV_PROFILEID_MAX ||
+                strspn(net->profileid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") != l)
+                return sv_xml_error(p, "invalid profileid '%s': 1 to %d letters, digits, '_', '.', ':' or '-'",
+                                    net->profileid, SV_PROFILEID_MAX);
         }
     }
     /* libvirt generates the OVS port's interface-id for bridge interfaces;
@@ -393,8 +395,9 @@ void sv_domain_net_def_format(sv_buf *b, const sv_domain_net_def *net, unsigned 
     b->indent += 2;
     sv_buf_iprintf(b, "<mac address='%s'/>\n", mac);
     format_source(b, net);
-    if (net->has_virtualport) {
-        sv_buf_iprintf(b, "<virtualport type='openvswitch'");
+    if (net->virtualport) {
+        sv_buf_iprintf(b, net->virtualport == SV_DOMAIN_VPORT_OPENVSWITCH ? "<virtualport type='openvswitch'"
+                                                                          : "<virtualport");
         if (net->has_interfaceid || net->profileid) {
             sv_buf_add(b, ">\n");
             b->indent += 2;

@@ -84,7 +84,7 @@ static void test_generated(void)
     CHECK(memcmp(a->nets[0]->mac, b->nets[0]->mac, SV_MAC_LEN) != 0);
     /* the network may supply an interfaceid; a bridge port gets one */
     CHECK(!a->nets[0]->has_interfaceid);
-    CHECK(a->nets[1]->has_virtualport && a->nets[1]->has_interfaceid && !uuid_is_zero(a->nets[1]->interfaceid));
+    CHECK(a->nets[1]->virtualport == SV_DOMAIN_VPORT_OPENVSWITCH && a->nets[1]->has_interfaceid && !uuid_is_zero(a->nets[1]->interfaceid));
     CHECK(a->nets[0]->model == SV_DOMAIN_NET_MODEL_VIRTIO);
 
     xml = sv_domain_def_format(a, 0);
