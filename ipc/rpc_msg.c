@@ -109,7 +109,9 @@ int sv_rpc_decode_payload(const uint8_t *payload, size_t len, xdrproc_t filter,
         return -EBADMSG;
     /* xdrmem wants a non-const buffer but XDR_DECODE only reads it. */
     xdrmem_create(&xdr, (char *)(uintptr_t)payload, (u_int)len, XDR_DECODE);
+    sv_xdr_set_decode_end(1, (u_int)len);
     ok = (!filter || filter(&xdr, obj)) && xdr_getpos(&xdr) == len;
+    sv_xdr_set_decode_end(0, 0);
     xdr_destroy(&xdr);
     if (!ok) {
         if (filter)

@@ -3,7 +3,8 @@
 # Run rpcgen and make its output independent of where the .x file lives:
 # rpcgen writes '#include "<path of input>.h"' into the XDR routines and
 # derives the header guard from the path, which breaks out-of-tree builds.
-# Optional values are routed through our strict sv_xdr_pointer.
+# Optional values, strings and arrays go through our stricter routines
+# (ipc/xdr_strict.c).
 #   rpcgen.sh -h|-c INPUT.x OUTPUT
 set -eu
 mode=$1
@@ -14,4 +15,4 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$input" "$tmp/$base.x"
 (cd "$tmp" && rpcgen "$mode" -o "$base.out" "$base.x")
-sed -e 's/\bxdr_pointer (/sv_xdr_pointer (/' "$tmp/$base.out" > "$output"
+sed -e 's/\bxdr_\(pointer\|string\|array\) (/sv_xdr_\1 (/' "$tmp/$base.out" > "$output"

@@ -233,6 +233,12 @@ static void test_limits(void)
             check(sv_rpc_decode_payload(s, 12, (xdrproc_t)xdr_remote_connect_open_args, &o, sizeof(o)) < 0,
                   "optional-value flag 2 refused");
         }
+        hex("00000003 61006200", s, sizeof(s));
+        check(sv_rpc_decode_payload(s, 8, (xdrproc_t)xdr_remote_domain_lookup_by_name_args, &a, sizeof(a)) < 0,
+              "string with an embedded NUL refused");
+        hex("00004000 00000000", s, sizeof(s));
+        check(sv_rpc_decode_payload(s, 8, (xdrproc_t)xdr_remote_connect_list_all_domains_ret, &r, sizeof(r)) < 0,
+              "array count beyond the payload refused");
         hex("00000102 00000000", s, sizeof(s));
         check(sv_rpc_decode_payload(s, 8, (xdrproc_t)xdr_remote_node_get_security_model_ret, &m, sizeof(m)) < 0,
               "security model of 258 chars refused");
