@@ -10,6 +10,7 @@ pkgs=(
   qemu-system-x86 qemu-utils openvswitch-switch nftables iptables ebtables
   dnsmasq-base passt busybox-static socat iproute2 cpio
   libvirt-clients python3-libvirt
+  libreadline-dev
 )
 if [ "${SV_WITH_LIBVIRTD:-0}" = 1 ]; then
   pkgs+=(libvirt-daemon-system)
