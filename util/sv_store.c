@@ -356,8 +356,9 @@ int sv_store_write(sv_store *s, const char *name, const void *data, size_t len)
         step = "sync";
         r = fsync(fd) < 0 ? -errno : 0;
     }
-    /* close() can report a deferred write error (NFS); keep the first. */
-    if (close(fd) < 0 && r == 0) {
+    /* close() can report a deferred write error (NFS); keep the first.
+     * EINTR is not one: Linux has closed the descriptor anyway. */
+    if (close(fd) < 0 && errno != EINTR && r == 0) {
         step = "close";
         r = -errno;
     }
