@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "network_util.h"
 #include "sv_error.h"
 #include "xml_util.h"
 
@@ -188,6 +189,37 @@ static int parse_nat(xmlNode *n, sv_network_forward *fwd)
     return 0;
 }
 
+static int forward_if_cmp(const void *a, const void *b)
+{
+    return strcmp(((const sv_network_forward_if *)a)->dev, ((const sv_network_forward_if *)b)->dev);
+}
+
+static int parse_forward_ifs(xmlNode *n, sv_network_forward *fwd)
+{
+    _cleanup_free_ xmlNode **nodes = NULL;
+    size_t n_nodes = 0;
+    ssize_t dup;
+
+    sv_xml_foreach_child(c, n) {
+        static const char *const iattrs[] = {"dev", "connections", NULL};
+        sv_network_forward_if *fi;
+        uint32_t conns;
+
+        if (!sv_xml_is(c, "interface"))
+            continue;
+        *SV_NETCONF_APPEND(nodes, n_nodes) = c;
+        fi = SV_NETCONF_APPEND(fwd->ifs, fwd->n_ifs);
+        fi->dev = NULL;
+        if (sv_xml_check_attrs(c, iattrs) < 0 || sv_xml_check_children(c, NULL, NULL) < 0 ||
+            sv_xml_prop_u32(c, "connections", 0, &conns) < 0 || prop_ifname(c, "dev", true, false, &fi->dev) < 0)
+            return -1;
+        fi->connections = conns;
+    }
+    if ((dup = sv_netconf_first_duplicate(fwd->ifs, fwd->n_ifs, sizeof(*fwd->ifs), forward_if_cmp)) >= 0)
+        return sv_xml_error(nodes[dup], "duplicate forward interface dev='%s'", fwd->ifs[dup].dev);
+    return 0;
+}
+
 static int parse_forward(xmlNode *n, sv_network_def *def)
 {
     static const char *const attrs[] = {"mode", "dev", NULL};
@@ -209,28 +241,8 @@ static int parse_forward(xmlNode *n, sv_network_def *def)
     if (prop_ifname(n, "dev", false, false, &dev) < 0)
         return -1;
 
-    sv_xml_foreach_child(c, n) {
-        static const char *const iattrs[] = {"dev", "connections", NULL};
-        sv_network_forward_if *fi;
-        char *idev;
-        uint32_t conns;
-
-        if (!sv_xml_is(c, "interface"))
-            continue;
-        if (sv_xml_check_attrs(c, iattrs) < 0 || sv_xml_check_children(c, NULL, NULL) < 0 ||
-            sv_xml_prop_u32(c, "connections", 0, &conns) < 0 || prop_ifname(c, "dev", true, false, &idev) < 0)
-            return -1;
-        for (size_t i = 0; i < fwd->n_ifs; i++) {
-            if (strcmp(fwd->ifs[i].dev, idev) == 0) {
-                free(idev);
-                return sv_xml_error(c, "duplicate forward interface dev='%s'", fwd->ifs[i].dev);
-            }
-        }
-        fwd->ifs = sv_realloc(fwd->ifs, (fwd->n_ifs + 1) * sizeof(*fwd->ifs));
-        fi = &fwd->ifs[fwd->n_ifs++];
-        fi->dev = idev;
-        fi->connections = conns;
-    }
+    if (parse_forward_ifs(n, fwd) < 0)
+        return -1;
     if (dev) {
         if (fwd->n_ifs > 0 && strcmp(dev, fwd->ifs[0].dev) != 0)
             return sv_xml_error(n, "forward dev='%s' must match the first <interface dev='%s'>", dev,
@@ -337,8 +349,7 @@ static int parse_dns_host(xmlNode *n, sv_network_dns *dns)
 
     if (sv_xml_check_attrs(n, attrs) < 0 || sv_xml_check_children(n, children, NULL) < 0)
         return -1;
-    dns->hosts = sv_realloc(dns->hosts, (dns->n_hosts + 1) * sizeof(*dns->hosts));
-    h = &dns->hosts[dns->n_hosts++];
+    h = SV_NETCONF_APPEND(dns->hosts, dns->n_hosts);
     memset(h, 0, sizeof(*h));
     if (prop_ip(n, "ip", AF_UNSPEC, true, &h->ip) < 0)
         return -1;
@@ -350,8 +361,7 @@ static int parse_dns_host(xmlNode *n, sv_network_dns *dns)
             free(name);
             return -1;
         }
-        h->hostnames = sv_realloc(h->hostnames, (h->n_hostnames + 1) * sizeof(char *));
-        h->hostnames[h->n_hostnames++] = name;
+        *SV_NETCONF_APPEND(h->hostnames, h->n_hostnames) = name;
     }
     if (h->n_hostnames == 0)
         return sv_xml_error(n, "DNS host entry needs at least one <hostname>");
@@ -378,8 +388,7 @@ static int parse_dns(xmlNode *n, sv_network_def *def)
 
             if (sv_xml_check_attrs(c, fattrs) < 0 || sv_xml_check_children(c, NULL, NULL) < 0)
                 return -1;
-            dns->forwarders = sv_realloc(dns->forwarders, (dns->n_forwarders + 1) * sizeof(*dns->forwarders));
-            f = &dns->forwarders[dns->n_forwarders++];
+            f = SV_NETCONF_APPEND(dns->forwarders, dns->n_forwarders);
             memset(f, 0, sizeof(*f));
             if (prop_dns_name(c, "domain", false, &f->domain) < 0 ||
                 prop_ip(c, "addr", AF_UNSPEC, false, &f->addr) < 0)
@@ -510,26 +519,48 @@ static int parse_portgroup(xmlNode *n, sv_network_def *def)
 
     if (sv_xml_check_attrs(n, attrs) < 0 || sv_xml_check_children(n, children, children) < 0)
         return -1;
-    def->portgroups = sv_realloc(def->portgroups, (def->n_portgroups + 1) * sizeof(*def->portgroups));
-    pg = &def->portgroups[def->n_portgroups++];
+    pg = SV_NETCONF_APPEND(def->portgroups, def->n_portgroups);
     memset(pg, 0, sizeof(*pg));
     if (sv_xml_prop_required(n, "name", &pg->name) < 0 || sv_xml_prop_yesno(n, "default", &dflt) < 0)
         return -1;
     if (!object_name_valid(pg->name))
         return sv_xml_error(n, "invalid portgroup name '%s'", pg->name);
-    for (size_t i = 0; i + 1 < def->n_portgroups; i++) {
-        if (strcmp(def->portgroups[i].name, pg->name) == 0)
-            return sv_xml_error(n, "duplicate portgroup name '%s'", pg->name);
-        if (dflt == SV_TRISTATE_YES && def->portgroups[i].is_default)
-            return sv_xml_error(n, "portgroup '%s' is marked default but '%s' already is", pg->name,
-                                def->portgroups[i].name);
-    }
     pg->is_default = dflt == SV_TRISTATE_YES;
     if ((c = sv_xml_child(n, "virtualport")) &&
         (check_virtualport_allowed(c, def) < 0 || parse_virtualport(c, false, &pg->virtualport) < 0))
         return -1;
     if ((c = sv_xml_child(n, "bandwidth")) && parse_bandwidth(c, true, &pg->bandwidth) < 0)
         return -1;
+    return 0;
+}
+
+static int portgroup_cmp(const void *a, const void *b)
+{
+    return strcmp(((const sv_network_portgroup *)a)->name, ((const sv_network_portgroup *)b)->name);
+}
+
+static int parse_portgroups(xmlNode *root, sv_network_def *def)
+{
+    _cleanup_free_ xmlNode **nodes = NULL;
+    size_t n_nodes = 0;
+    ssize_t dflt = -1, dup;
+
+    sv_xml_foreach_child(c, root) {
+        if (!sv_xml_is(c, "portgroup"))
+            continue;
+        *SV_NETCONF_APPEND(nodes, n_nodes) = c;
+        if (parse_portgroup(c, def) < 0)
+            return -1;
+        if (def->portgroups[def->n_portgroups - 1].is_default) {
+            if (dflt >= 0)
+                return sv_xml_error(c, "portgroup '%s' is marked default but '%s' already is",
+                                    def->portgroups[def->n_portgroups - 1].name, def->portgroups[dflt].name);
+            dflt = (ssize_t)def->n_portgroups - 1;
+        }
+    }
+    if ((dup = sv_netconf_first_duplicate(def->portgroups, def->n_portgroups, sizeof(*def->portgroups),
+                                          portgroup_cmp)) >= 0)
+        return sv_xml_error(nodes[dup], "duplicate portgroup name '%s'", def->portgroups[dup].name);
     return 0;
 }
 
@@ -553,8 +584,7 @@ static int parse_dhcp_range(xmlNode *n, sv_network_ip *ip, unsigned prefix)
         return sv_xml_error(n, "dhcp range start is the network address of %s/%u", net, prefix);
     if (sv_ip_addr_is_broadcast(&r.end, prefix))
         return sv_xml_error(n, "dhcp range end is the broadcast address of %s/%u", net, prefix);
-    ip->ranges = sv_realloc(ip->ranges, (ip->n_ranges + 1) * sizeof(*ip->ranges));
-    ip->ranges[ip->n_ranges++] = r;
+    *SV_NETCONF_APPEND(ip->ranges, ip->n_ranges) = r;
     return 0;
 }
 
@@ -568,8 +598,7 @@ static int parse_dhcp_host(xmlNode *n, sv_network_ip *ip, unsigned prefix)
 
     if (sv_xml_check_attrs(n, attrs) < 0 || sv_xml_check_children(n, NULL, NULL) < 0)
         return -1;
-    ip->hosts = sv_realloc(ip->hosts, (ip->n_hosts + 1) * sizeof(*ip->hosts));
-    h = &ip->hosts[ip->n_hosts++];
+    h = SV_NETCONF_APPEND(ip->hosts, ip->n_hosts);
     memset(h, 0, sizeof(*h));
     mac = sv_xml_prop(n, "mac");
     h->id = sv_xml_prop(n, "id");
@@ -595,17 +624,41 @@ static int parse_dhcp_host(xmlNode *n, sv_network_ip *ip, unsigned prefix)
     sv_ip_addr_format(&ip->address, net);
     if (!sv_ip_addr_in_subnet(&h->ip, &ip->address, prefix))
         return sv_xml_error(n, "dhcp host ip is not within the network %s/%u", net, prefix);
-    for (size_t i = 0; i + 1 < ip->n_hosts; i++) {
-        const sv_network_dhcp_host *o = &ip->hosts[i];
+    return 0;
+}
 
-        if (h->has_mac && o->has_mac && memcmp(o->mac, h->mac, SV_MAC_LEN) == 0)
-            return sv_xml_error(n, "duplicate dhcp host mac '%s'", mac);
-        if (sv_ip_addr_cmp(&o->ip, &h->ip) == 0) {
-            char ipstr[SV_IP_ADDR_STRLEN];
+/* Hosts without a MAC never collide: order them by position instead. */
+static int host_mac_cmp(const void *a, const void *b)
+{
+    const sv_network_dhcp_host *x = a, *y = b;
 
-            sv_ip_addr_format(&h->ip, ipstr);
-            return sv_xml_error(n, "duplicate dhcp host ip '%s'", ipstr);
-        }
+    if (x->has_mac && y->has_mac)
+        return memcmp(x->mac, y->mac, SV_MAC_LEN);
+    if (x->has_mac != y->has_mac)
+        return x->has_mac ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static int host_ip_cmp(const void *a, const void *b)
+{
+    return sv_ip_addr_cmp(&((const sv_network_dhcp_host *)a)->ip, &((const sv_network_dhcp_host *)b)->ip);
+}
+
+static int check_dhcp_hosts(xmlNode **nodes, const sv_network_ip *ip)
+{
+    ssize_t dup;
+
+    if ((dup = sv_netconf_first_duplicate(ip->hosts, ip->n_hosts, sizeof(*ip->hosts), host_mac_cmp)) >= 0) {
+        char mac[SV_MAC_STRLEN];
+
+        sv_mac_format(ip->hosts[dup].mac, mac);
+        return sv_xml_error(nodes[dup], "duplicate dhcp host mac '%s'", mac);
+    }
+    if ((dup = sv_netconf_first_duplicate(ip->hosts, ip->n_hosts, sizeof(*ip->hosts), host_ip_cmp)) >= 0) {
+        char addr[SV_IP_ADDR_STRLEN];
+
+        sv_ip_addr_format(&ip->hosts[dup].ip, addr);
+        return sv_xml_error(nodes[dup], "duplicate dhcp host ip '%s'", addr);
     }
     return 0;
 }
@@ -626,8 +679,7 @@ static int parse_ip(xmlNode *n, sv_network_def *def)
         require_own_bridge(n, def) < 0 ||
         sv_xml_prop_enum(n, "family", families, SV_NETWORK_IP_FAMILY_ABSENT, &family) < 0)
         return -1;
-    def->ips = sv_realloc(def->ips, (def->n_ips + 1) * sizeof(*def->ips));
-    ip = &def->ips[def->n_ips++];
+    ip = SV_NETCONF_APPEND(def->ips, def->n_ips);
     memset(ip, 0, sizeof(*ip));
     ip->family = (sv_network_ip_family)family;
     if (prop_ip(n, "address", AF_UNSPEC, true, &ip->address) < 0)
@@ -660,13 +712,23 @@ static int parse_ip(xmlNode *n, sv_network_def *def)
 
     if ((dhcp = sv_xml_child(n, "dhcp"))) {
         static const char *const dchildren[] = {"range", "host", NULL};
+        _cleanup_free_ xmlNode **host_nodes = NULL;
+        size_t n_host_nodes = 0;
 
         if (sv_xml_check_attrs(dhcp, NULL) < 0 || sv_xml_check_children(dhcp, dchildren, NULL) < 0)
             return -1;
         sv_xml_foreach_child(c, dhcp) {
-            if (sv_xml_is(c, "range") ? parse_dhcp_range(c, ip, prefix) < 0 : parse_dhcp_host(c, ip, prefix) < 0)
-                return -1;
+            if (sv_xml_is(c, "range")) {
+                if (parse_dhcp_range(c, ip, prefix) < 0)
+                    return -1;
+            } else {
+                *SV_NETCONF_APPEND(host_nodes, n_host_nodes) = c;
+                if (parse_dhcp_host(c, ip, prefix) < 0)
+                    return -1;
+            }
         }
+        if (check_dhcp_hosts(host_nodes, ip) < 0)
+            return -1;
         /* dnsmasq serves one DHCP subnet per family on a network. */
         for (size_t i = 0; i + 1 < def->n_ips && (ip->n_ranges || ip->n_hosts); i++) {
             const sv_network_ip *o = &def->ips[i];
@@ -744,9 +806,9 @@ static int network_parse(xmlNode *root, sv_network_def *def)
     sv_xml_foreach_child(e, root) {
         if (sv_xml_is(e, "ip") && parse_ip(e, def) < 0)
             return -1;
-        if (sv_xml_is(e, "portgroup") && parse_portgroup(e, def) < 0)
-            return -1;
     }
+    if (parse_portgroups(root, def) < 0)
+        return -1;
     if (sv_network_mode_has_own_bridge(def->forward.mode) && !def->has_mac) {
         sv_mac_generate(def->mac);
         def->has_mac = true;

@@ -7,6 +7,25 @@
 #include "sv_error.h"
 #include "xml_util.h"
 
+/* Start tag already open: close it and indent its children. */
+static void children_begin(sv_buf *b)
+{
+    sv_buf_add(b, ">\n");
+    b->indent += 2;
+}
+
+static void elem_begin(sv_buf *b, const char *name)
+{
+    sv_buf_iprintf(b, "<%s>\n", name);
+    b->indent += 2;
+}
+
+static void elem_end(sv_buf *b, const char *name)
+{
+    b->indent -= 2;
+    sv_buf_iprintf(b, "</%s>\n", name);
+}
+
 static void attr_ip(sv_buf *b, const char *name, const sv_ip_addr *a)
 {
     char s[SV_IP_ADDR_STRLEN];
@@ -45,12 +64,10 @@ static void format_bandwidth(sv_buf *b, const sv_network_bandwidth *bw)
 {
     if (!bw)
         return;
-    sv_buf_iprintf(b, "<bandwidth>\n");
-    b->indent += 2;
+    elem_begin(b, "bandwidth");
     format_rate(b, "inbound", &bw->inbound);
     format_rate(b, "outbound", &bw->outbound);
-    b->indent -= 2;
-    sv_buf_iprintf(b, "</bandwidth>\n");
+    elem_end(b, "bandwidth");
 }
 
 static void format_virtualport(sv_buf *b, const sv_network_virtualport *vp)
@@ -64,13 +81,11 @@ static void format_virtualport(sv_buf *b, const sv_network_virtualport *vp)
         sv_buf_add(b, "/>\n");
         return;
     }
-    sv_buf_add(b, ">\n");
-    b->indent += 2;
+    children_begin(b);
     sv_buf_iprintf(b, "<parameters");
     sv_buf_attr(b, "profileid", vp->profileid);
     sv_buf_add(b, "/>\n");
-    b->indent -= 2;
-    sv_buf_iprintf(b, "</virtualport>\n");
+    elem_end(b, "virtualport");
 }
 
 static void format_forward(sv_buf *b, const sv_network_def *def, unsigned flags)
@@ -88,8 +103,7 @@ static void format_forward(sv_buf *b, const sv_network_def *def, unsigned flags)
         sv_buf_add(b, "/>\n");
         return;
     }
-    sv_buf_add(b, ">\n");
-    b->indent += 2;
+    children_begin(b);
     if (has_nat) {
         sv_buf_iprintf(b, "<nat");
         if (f->nat_ipv6)
@@ -97,8 +111,7 @@ static void format_forward(sv_buf *b, const sv_network_def *def, unsigned flags)
         if (!sv_ip_addr_is_set(&f->nat_start) && !f->nat_port_start) {
             sv_buf_add(b, "/>\n");
         } else {
-            sv_buf_add(b, ">\n");
-            b->indent += 2;
+            children_begin(b);
             if (sv_ip_addr_is_set(&f->nat_start)) {
                 sv_buf_iprintf(b, "<address");
                 attr_ip(b, "start", &f->nat_start);
@@ -107,8 +120,7 @@ static void format_forward(sv_buf *b, const sv_network_def *def, unsigned flags)
             }
             if (f->nat_port_start)
                 sv_buf_iprintf(b, "<port start='%u' end='%u'/>\n", f->nat_port_start, f->nat_port_end);
-            b->indent -= 2;
-            sv_buf_iprintf(b, "</nat>\n");
+            elem_end(b, "nat");
         }
     }
     for (size_t i = 0; i < f->n_ifs; i++) {
@@ -118,8 +130,7 @@ static void format_forward(sv_buf *b, const sv_network_def *def, unsigned flags)
             sv_buf_printf(b, " connections='%u'", f->ifs[i].connections);
         sv_buf_add(b, "/>\n");
     }
-    b->indent -= 2;
-    sv_buf_iprintf(b, "</forward>\n");
+    elem_end(b, "forward");
 }
 
 static void format_dns(sv_buf *b, const sv_network_dns *dns)
@@ -135,8 +146,7 @@ static void format_dns(sv_buf *b, const sv_network_dns *dns)
         sv_buf_add(b, "/>\n");
         return;
     }
-    sv_buf_add(b, ">\n");
-    b->indent += 2;
+    children_begin(b);
     for (size_t i = 0; i < dns->n_forwarders; i++) {
         sv_buf_iprintf(b, "<forwarder");
         sv_buf_attr(b, "domain", dns->forwarders[i].domain);
@@ -148,18 +158,15 @@ static void format_dns(sv_buf *b, const sv_network_dns *dns)
 
         sv_buf_iprintf(b, "<host");
         attr_ip(b, "ip", &h->ip);
-        sv_buf_add(b, ">\n");
-        b->indent += 2;
+        children_begin(b);
         for (size_t j = 0; j < h->n_hostnames; j++) {
             sv_buf_iprintf(b, "<hostname>");
             sv_buf_escape_xml(b, h->hostnames[j]);
             sv_buf_add(b, "</hostname>\n");
         }
-        b->indent -= 2;
-        sv_buf_iprintf(b, "</host>\n");
+        elem_end(b, "host");
     }
-    b->indent -= 2;
-    sv_buf_iprintf(b, "</dns>\n");
+    elem_end(b, "dns");
 }
 
 static void format_ip(sv_buf *b, const sv_network_ip *ip)
@@ -173,11 +180,9 @@ static void format_ip(sv_buf *b, const sv_network_ip *ip)
     if (ip->prefix)
         sv_buf_printf(b, " prefix='%u'", ip->prefix);
     /* libvirt always writes <ip> as a start/end pair, even when empty. */
-    sv_buf_add(b, ">\n");
-    b->indent += 2;
+    children_begin(b);
     if (ip->n_ranges || ip->n_hosts) {
-        sv_buf_iprintf(b, "<dhcp>\n");
-        b->indent += 2;
+        elem_begin(b, "dhcp");
         for (size_t i = 0; i < ip->n_ranges; i++) {
             sv_buf_iprintf(b, "<range");
             attr_ip(b, "start", &ip->ranges[i].start);
@@ -195,11 +200,9 @@ static void format_ip(sv_buf *b, const sv_network_ip *ip)
             attr_ip(b, "ip", &h->ip);
             sv_buf_add(b, "/>\n");
         }
-        b->indent -= 2;
-        sv_buf_iprintf(b, "</dhcp>\n");
+        elem_end(b, "dhcp");
     }
-    b->indent -= 2;
-    sv_buf_iprintf(b, "</ip>\n");
+    elem_end(b, "ip");
 }
 
 static void format_portgroup(sv_buf *b, const sv_network_portgroup *pg)
@@ -208,12 +211,10 @@ static void format_portgroup(sv_buf *b, const sv_network_portgroup *pg)
     sv_buf_attr(b, "name", pg->name);
     if (pg->is_default)
         sv_buf_add(b, " default='yes'");
-    sv_buf_add(b, ">\n");
-    b->indent += 2;
+    children_begin(b);
     format_virtualport(b, pg->virtualport);
     format_bandwidth(b, pg->bandwidth);
-    b->indent -= 2;
-    sv_buf_iprintf(b, "</portgroup>\n");
+    elem_end(b, "portgroup");
 }
 
 char *sv_network_def_format(const sv_network_def *def, unsigned flags)

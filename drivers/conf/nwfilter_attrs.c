@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "network_util.h"
 #include "sv_error.h"
 #include "xml_util.h"
 
@@ -592,8 +593,7 @@ int sv_nwfilter_protocol_parse(xmlNode *n, sv_nwfilter_protocol proto, sv_nwfilt
 
         if (!v)
             continue;
-        rule->attrs = sv_realloc(rule->attrs, (rule->n_attrs + 1) * sizeof(*rule->attrs));
-        a = &rule->attrs[rule->n_attrs++];
+        a = SV_NETCONF_APPEND(rule->attrs, rule->n_attrs);
         memset(a, 0, sizeof(*a));
         a->id = d->id;
         a->type = d->type;

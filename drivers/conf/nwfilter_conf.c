@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "network_util.h"
 #include "nwfilter_attrs.h"
 #include "sv_buf.h"
 #include "sv_error.h"
@@ -124,15 +125,47 @@ static int parse_rule(xmlNode *n, sv_nwfilter_rule *rule)
     return 0;
 }
 
-static int param_cmp(const void *a, const void *b)
+typedef struct param_item {
+    char *name, *value;
+    size_t pos;                 /* document order, to keep list values in order */
+} param_item;
+
+static int param_item_cmp(const void *a, const void *b)
 {
-    return strcmp(((const sv_nwfilter_param *)a)->name, ((const sv_nwfilter_param *)b)->name);
+    const param_item *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+
+    return r ? r : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Sorting groups a repeated name into one list (values in document order)
+ * and gives libvirt's output order, parameters sorted by name. */
+static void group_params(param_item *items, size_t n, sv_nwfilter_ref *ref)
+{
+    if (n > 1)
+        qsort(items, n, sizeof(*items), param_item_cmp);
+    for (size_t i = 0; i < n; i++) {
+        sv_nwfilter_param *p;
+
+        if (ref->n_params && strcmp(ref->params[ref->n_params - 1].name, items[i].name) == 0) {
+            p = &ref->params[ref->n_params - 1];
+            free(items[i].name);
+        } else {
+            p = SV_NETCONF_APPEND(ref->params, ref->n_params);
+            memset(p, 0, sizeof(*p));
+            p->name = items[i].name;
+        }
+        *SV_NETCONF_APPEND(p->values, p->n_values) = items[i].value;
+    }
 }
 
 static int parse_filterref(xmlNode *n, sv_nwfilter_ref *ref)
 {
     static const char *const attrs[] = {"filter", NULL};
     static const char *const children[] = {"parameter", NULL};
+    param_item *items = NULL;
+    size_t n_items = 0;
+    int r = -1;
 
     if (sv_xml_check_attrs(n, attrs) < 0 || sv_xml_check_children(n, children, NULL) < 0 ||
         sv_xml_prop_required(n, "filter", &ref->filter) < 0)
@@ -142,36 +175,34 @@ static int parse_filterref(xmlNode *n, sv_nwfilter_ref *ref)
             return sv_xml_error(n, "invalid filter name '%s' in attribute 'filter'", ref->filter);
     sv_xml_foreach_child(c, n) {
         static const char *const pattrs[] = {"name", "value", NULL};
-        _cleanup_free_ char *name = NULL, *value = NULL;
-        sv_nwfilter_param *p = NULL;
+        param_item *it = SV_NETCONF_APPEND(items, n_items);
 
+        it->name = it->value = NULL;
+        it->pos = n_items;
         if (sv_xml_check_attrs(c, pattrs) < 0 || sv_xml_check_children(c, NULL, NULL) < 0 ||
-            sv_xml_prop_required(c, "name", &name) < 0 || sv_xml_prop_required(c, "value", &value) < 0)
-            return -1;
-        if (!sv_nwfilter_varname_valid(name))
-            return sv_xml_error(c, "invalid parameter name '%s': letters, digits and '_' only", name);
-        if (!sv_nwfilter_varvalue_valid(value))
-            return sv_xml_error(c, "invalid value '%s' for parameter '%s': letters, digits, '_', '.' and ':' only",
-                                value, name);
-        /* Repeating a name makes a list, which rules walk with $NAME[@N]. */
-        for (size_t i = 0; i < ref->n_params; i++)
-            if (strcmp(ref->params[i].name, name) == 0)
-                p = &ref->params[i];
-        if (!p) {
-            ref->params = sv_realloc(ref->params, (ref->n_params + 1) * sizeof(*ref->params));
-            p = &ref->params[ref->n_params++];
-            memset(p, 0, sizeof(*p));
-            p->name = name;
-            name = NULL;
+            sv_xml_prop_required(c, "name", &it->name) < 0 || sv_xml_prop_required(c, "value", &it->value) < 0)
+            goto out;
+        if (!sv_nwfilter_varname_valid(it->name)) {
+            sv_xml_error(c, "invalid parameter name '%s': letters, digits and '_' only", it->name);
+            goto out;
         }
-        p->values = sv_realloc(p->values, (p->n_values + 1) * sizeof(char *));
-        p->values[p->n_values++] = value;
-        value = NULL;
+        if (!sv_nwfilter_varvalue_valid(it->value)) {
+            sv_xml_error(c, "invalid value '%s' for parameter '%s': letters, digits, '_', '.' and ':' only",
+                         it->value, it->name);
+            goto out;
+        }
     }
-    /* libvirt prints parameters sorted by name. */
-    if (ref->n_params > 1)
-        qsort(ref->params, ref->n_params, sizeof(*ref->params), param_cmp);
-    return 0;
+    /* Repeating a name makes a list, which rules walk with $NAME[@N]. */
+    group_params(items, n_items, ref);
+    n_items = 0;
+    r = 0;
+out:
+    for (size_t i = 0; i < n_items; i++) {
+        free(items[i].name);
+        free(items[i].value);
+    }
+    free(items);
+    return r;
 }
 
 static int parse_filter(xmlNode *root, sv_nwfilter_def *def)
@@ -207,8 +238,7 @@ static int parse_filter(xmlNode *root, sv_nwfilter_def *def)
 
         if (sv_xml_is(c, "uuid"))
             continue;
-        def->entries = sv_realloc(def->entries, (def->n_entries + 1) * sizeof(*def->entries));
-        e = &def->entries[def->n_entries++];
+        e = SV_NETCONF_APPEND(def->entries, def->n_entries);
         memset(e, 0, sizeof(*e));
         if (sv_xml_is(c, "rule")) {
             e->type = SV_NWFILTER_ENTRY_RULE;
