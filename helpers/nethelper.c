@@ -414,6 +414,10 @@ static int nethelper_sandbox(void)
     scmp_filter_ctx f;
     int r = 0;
 
+    /* Started by sepvirtd: capabilities and sandbox/policy_nethelper.c are
+     * already in place (applied before exec), and CAP_SETPCAP is gone. */
+    if (prctl(PR_GET_SECCOMP) == 2)
+        return 0;
     /* Keep only what the handlers need; as an unprivileged session helper
      * there is nothing to keep and nothing to drop. */
     if (geteuid() == 0) {

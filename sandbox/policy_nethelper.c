@@ -2,8 +2,8 @@
 /*
  * sepvirt-nethelper: route netlink (libnl), tap creation through
  * /dev/net/tun, /dev/tapN nodes for macvtap, and its ownership table (a
- * file written by rename).  It also narrows itself further after start-up
- * (capng_apply, seccomp_load), hence capget/capset/prctl/seccomp.  Its
+ * file written by rename).  Run by hand it confines itself; under the
+ * launcher it sees this filter (PR_GET_SECCOMP) and skips that.  Its
  * mount namespace leaves only its state directory and /dev writable (see
  * the launcher), so openat with write flags reaches nothing else.
  */
@@ -35,9 +35,16 @@ const sv_sc_rule sv_policy_nethelper[] = {
     SV_SC(mremap),
     SV_SC(madvise),
     SV_SC(getpid),
-    SV_SC(capget),
-    SV_SC(capset),
-    SV_SC_ARGS(prctl, 1, SV_EQ(0, PR_SET_NO_NEW_PRIVS)),
-    SV_SC(seccomp),
+    SV_SC(geteuid),
+    SV_SC(close_range),
+    /* libcap-ng's load-time probes (it is linked for standalone runs):
+     * a statfs of /proc and read-only prctl queries */
+    SV_SC(fstatfs),
+    SV_SC_ARGS(prctl, 1, SV_EQ(0, PR_CAPBSET_READ)),
+    SV_SC_ARGS(prctl, 1, SV_EQ(0, PR_GET_SECUREBITS)),
+    SV_SC_ARGS(prctl, 1, SV_EQ(0, PR_GET_NO_NEW_PRIVS)),
+    SV_SC_ARGS(prctl, 2, SV_EQ(0, PR_CAP_AMBIENT), SV_EQ(1, PR_CAP_AMBIENT_IS_SET)),
+    /* "already confined?": the helper then skips its own narrowing */
+    SV_SC_ARGS(prctl, 1, SV_EQ(0, PR_GET_SECCOMP)),
     SV_SC_END,
 };

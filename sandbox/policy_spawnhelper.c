@@ -12,6 +12,8 @@
 const sv_sc_rule sv_policy_spawnhelper[] = {
     SV_SC(recvmsg),
     SV_SC(sendmsg),
+    /* a copy of a pidfd for frontd, the helper keeping its own */
+    SV_SC(dup),
     /* liveness of children: poll their pidfds without waiting */
     SV_SC(ppoll),
     SV_SC_ARGS(pidfd_send_signal, 1, SV_EQ(3, 0)),

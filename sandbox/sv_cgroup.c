@@ -22,26 +22,40 @@ static bool is_cgroup2(const char *path)
     return statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-int sv_cgroup_open(const char *group, int *ret_dirfd)
+/* <cgroup2 root>/<group>: /sys/fs/cgroup on unified hosts, the "unified"
+ * mount on hybrid ones. */
+static int group_path(const char *group, char path[256])
 {
     static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
-    char path[256];
-    int fd;
 
-    for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-        if (!is_cgroup2(roots[i]))
-            continue;
-        if (snprintf(path, sizeof(path), "%s/%s", roots[i], group) >= (int)sizeof(path))
-            return -ENAMETOOLONG;
-        if (mkdir(path, 0755) < 0 && errno != EEXIST)
-            return -errno;
-        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-            return -errno;
-        *ret_dirfd = fd;
-        return 0;
-    }
+    for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+        if (is_cgroup2(roots[i]))
+            return snprintf(path, 256, "%s/%s", roots[i], group) >= 256 ? -ENAMETOOLONG : 0;
     return -ENOENT;
+}
+
+int sv_cgroup_open(const char *group, int *ret_dirfd)
+{
+    char path[256];
+    int fd, r = group_path(group, path);
+
+    if (r < 0)
+        return r;
+    if (mkdir(path, 0755) < 0 && errno != EEXIST)
+        return -errno;
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return -errno;
+    *ret_dirfd = fd;
+    return 0;
+}
+
+int sv_cgroup_remove_group(const char *group)
+{
+    char path[256];
+    int r = group_path(group, path);
+
+    return r < 0 ? r : rmdir(path) < 0 ? -errno : 0;
 }
 
 int sv_cgroup_leaf(int dirfd, const char *name, int *ret_procs_fd)

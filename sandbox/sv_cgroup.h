@@ -20,5 +20,8 @@ int sv_cgroup_leaf(int dirfd, const char *name, int *ret_procs_fd);
 /* Remove the leaf; -EBUSY while it still has processes. */
 int sv_cgroup_leaf_remove(int dirfd, const char *name);
 
+/* Remove the group directory itself (-EBUSY while it has leaves). */
+int sv_cgroup_remove_group(const char *group);
+
 /* Remove every empty leaf of the group (left by an earlier launcher). */
 void sv_cgroup_sweep(int dirfd);

@@ -16,6 +16,16 @@ if [ "${SV_WITH_LIBVIRTD:-0}" = 1 ]; then
   pkgs+=(libvirt-daemon-system)
 fi
 
+# System users: sepvirt-frontd runs as "sepvirt", spawned VMs as
+# "sepvirt-qemu" (sepvirtd --system refuses to start without them).
+if [ "$(id -u)" -eq 0 ]; then
+  for u in sepvirt sepvirt-qemu; do
+    getent passwd "$u" >/dev/null ||
+      useradd --system --user-group --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin "$u"
+  done
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

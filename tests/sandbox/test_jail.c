@@ -29,6 +29,9 @@ static const char *probe_path;
 
 typedef struct fixture {
     char dir[64];
+    char group[64];     /* cgroup group and leaf, removed by teardown */
+    char leaf[64];
+    int cg_dir;
     char out[16384];
 } fixture;
 
@@ -44,6 +47,9 @@ static int setup(void **state)
         return -1;
     }
     chmod(f->dir, 0755);
+    f->cg_dir = -1;
+    snprintf(f->group, sizeof(f->group), "sepvirt-jailtest-%d", getpid());
+    snprintf(f->leaf, sizeof(f->leaf), "probe");
     *state = f;
     return 0;
 }
@@ -56,6 +62,11 @@ static int teardown(void **state)
     snprintf(path, sizeof(path), "%s/rw", f->dir);
     rmdir(path);
     rmdir(f->dir);
+    if (f->cg_dir >= 0) {
+        sv_cgroup_leaf_remove(f->cg_dir, f->leaf);
+        close(f->cg_dir);
+        sv_cgroup_remove_group(f->group);
+    }
     free(f);
     return 0;
 }
@@ -126,27 +137,24 @@ static void test_unprivileged_user(void **state)
         "null", "zero", "full", "urandom", "kvm", "net/tun", "vhost-net", NULL,
     };
     fixture *f = *state;
-    char leaf[64], line[128];
-    int cg_dir = -1, procs = -1;
+    char line[160];
+    int procs = -1;
     sv_jail j = {
         .uid = NOBODY, .gid = NOBODY, .seccomp = &sv_profile_frontd, .nofile = 256,
         .cgroup_fd = -1, .flags = SV_JAIL_NEWNS, .devices = devices,
     };
 
-    snprintf(leaf, sizeof(leaf), "probe-%d", getpid());
-    if (sv_cgroup_open("sepvirt-test", &cg_dir) == 0)
-        assert_int_equal(sv_cgroup_leaf(cg_dir, leaf, &procs), 0);
+    if (sv_cgroup_open(f->group, &f->cg_dir) == 0)
+        assert_int_equal(sv_cgroup_leaf(f->cg_dir, f->leaf, &procs), 0);
     j.cgroup_fd = procs;
     assert_int_equal(run(f, &j, (char *[]){ "probe", NULL }), 0);
     if (procs >= 0) {
         close(procs);
-        assert_int_equal(sv_cgroup_leaf_remove(cg_dir, leaf), 0);
-        snprintf(line, sizeof(line), "/sepvirt-test/%s", leaf);
+        /* the probe has exited, so its leaf is empty and goes */
+        assert_int_equal(sv_cgroup_leaf_remove(f->cg_dir, f->leaf), 0);
+        snprintf(line, sizeof(line), "/%s/%s", f->group, f->leaf);
         if (!strstr(f->out, line))
             fail_msg("not in cgroup %s:\n%s", line, f->out);
-        close(cg_dir);
-        rmdir("/sys/fs/cgroup/unified/sepvirt-test");
-        rmdir("/sys/fs/cgroup/sepvirt-test");
     }
     expect(f, "uid=65534");
     expect(f, "gid=65534");

@@ -1,0 +1,840 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sepvirtd: the launcher.
+ *
+ *     sepvirtd --system [--root DIR] [--libvirt-sockets]    (as root)
+ *     sepvirtd --session [--root DIR] [--libvirt-sockets]   (as a user)
+ *
+ * Starts sepvirt-nethelper, sepvirt-spawnhelper and sepvirt-frontd, each
+ * with exactly its privileges (sandbox/sv_jail.h: capabilities, ids,
+ * no_new_privs, its seccomp profile loaded before exec), one SOCK_SEQPACKET
+ * socketpair per helper, and restarts any of them that dies; a restarted
+ * helper's new connection goes to frontd over the control channel
+ * (ipc/helper_spawn.h).  It is the one sepvirt process without a seccomp
+ * filter, so it also performs the spawn helper's START orders: a filter is
+ * inherited by every child, and no filtered process could start QEMU.  It
+ * is a child subreaper and reaps everything started below it, removing each
+ * process's cgroup leaf once it is empty.  SIGTERM stops the daemons but
+ * leaves started VMs running.  It reads nothing from frontd: replies on the
+ * control channel are drained and dropped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helper_spawn.h"
+#include "sv_cgroup.h"
+#include "sv_config.h"
+#include "sv_jail.h"
+#include "sv_spawnconf.h"
+
+#define FRONT_USER "sepvirt"
+#define RESTART_MAX_DELAY_MS 5000
+#define STOP_TIMEOUT_MS 5000
+#define PENDING_LEAVES_MAX 64
+#define LEAF_MAX 48
+
+typedef enum proc_id { P_NET, P_SPAWN, P_FRONTD, P_COUNT } proc_id;
+
+typedef struct proc {
+    const char *name;           /* also its cgroup leaf */
+    const char *binary;
+    const char *env;            /* path override, for tests */
+    char path[PATH_MAX];
+    pid_t pid;                  /* 0: not running */
+    int pidfd;
+    int front_end;              /* helpers: frontd's end of the socketpair */
+    int chan;                   /* spawn: order channel; frontd: control channel */
+    uint32_t generation;
+    int64_t started_ms;
+    unsigned quick_deaths;
+    int64_t restart_at_ms;      /* 0: nothing pending */
+} proc;
+
+typedef struct child {
+    pid_t pid;
+    int pidfd;
+    char kind[SV_SPAWN_KIND_MAX];
+    char leaf[LEAF_MAX];
+} child;
+
+typedef struct launcher {
+    bool session;
+    bool libvirt_sockets;
+    char config[PATH_MAX], state[PATH_MAX], run[PATH_MAX], priv[PATH_MAX];
+    uid_t front_uid;
+    gid_t front_gid;
+    int null_fd;
+    int sig_fd;
+    int cg_dir;                 /* -1 without cgroup v2 */
+    char cg_group[64];
+    bool stopping;
+    proc procs[P_COUNT];
+    sv_spawnconf conf;
+    child children[SV_SPAWN_CHILDREN_MAX];
+    size_t n_children;
+    char pending[PENDING_LEAVES_MAX][LEAF_MAX];
+    size_t n_pending;
+    uint32_t leaf_seq, ctl_seq;
+} launcher;
+
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logmsg(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "sepvirtd: %s\n", line);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static int path_join(char *out, const char *a, const char *b)
+{
+    return snprintf(out, PATH_MAX, "%s%s", a, b) >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* ---- directories ------------------------------------------------------ */
+
+/* mkdir -p, then make the last component owner:mode (never through a
+ * symlink: a directory another user could have planted is refused). */
+static int make_dir(const char *path, uid_t owner, gid_t group, mode_t mode)
+{
+    char tmp[PATH_MAX];
+    struct stat st;
+    int fd, r = 0;
+
+    snprintf(tmp, sizeof(tmp), "%s", path);
+    for (char *s = strchr(tmp + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+            return -errno;
+        *s = '/';
+    }
+    if (mkdir(path, mode) < 0 && errno != EEXIST)
+        return -errno;
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || (st.st_uid != owner && fchown(fd, owner, group) < 0) ||
+        fchmod(fd, mode) < 0)
+        r = -errno;
+    close(fd);
+    return r;
+}
+
+static int setup_paths(launcher *L, const char *root)
+{
+    const char *xdg_run = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+    const char *xdg_conf = getenv("XDG_CONFIG_HOME"), *xdg_data = getenv("XDG_DATA_HOME");
+    char base[PATH_MAX];
+    int r = 0;
+
+    /* The same places sv_store_paths_get gives frontd (util/sv_store.h). */
+    if (root) {
+        r |= path_join(L->config, root, "/config");
+        r |= path_join(L->state, root, "/state");
+        r |= path_join(L->run, root, "/run");
+        r |= path_join(L->priv, root, "/priv");
+    } else if (!L->session) {
+        r |= path_join(L->config, "/etc", "/sepvirt");
+        r |= path_join(L->state, "/var/lib", "/sepvirt");
+        r |= path_join(L->run, "/run", "/sepvirt");
+        r |= path_join(L->priv, "/run", "/sepvirt-priv");
+    } else {
+        if (!home || home[0] != '/')
+            return -ENOENT;
+        snprintf(base, sizeof(base), "%s/.config", home);
+        r |= path_join(L->config, xdg_conf && xdg_conf[0] == '/' ? xdg_conf : base, "/sepvirt");
+        snprintf(base, sizeof(base), "%s/.local/share", home);
+        r |= path_join(L->state, xdg_data && xdg_data[0] == '/' ? xdg_data : base, "/sepvirt");
+        snprintf(base, sizeof(base), "%s/.cache/sepvirt", home);
+        r |= path_join(L->run, xdg_run && xdg_run[0] == '/' ? xdg_run : base,
+                       xdg_run && xdg_run[0] == '/' ? "/sepvirt" : "/run");
+        r |= path_join(L->priv, L->run, "-priv");
+    }
+    return r ? -ENAMETOOLONG : 0;
+}
+
+/* config: root's (with frontd's object stores in it), state and run:
+ * frontd's, priv: the helpers'. */
+static int setup_dirs(launcher *L)
+{
+    static const char *const stores[] = { "/qemu", "/networks", "/nwfilter" };
+    uid_t me = geteuid();
+    gid_t mygid = getegid();
+    char p[PATH_MAX];
+    int r, fd;
+
+    if ((r = make_dir(L->config, me, mygid, 0755)) < 0 ||
+        (r = make_dir(L->state, L->front_uid, L->front_gid, 0755)) < 0 ||
+        (r = make_dir(L->run, L->front_uid, L->front_gid, 0755)) < 0 ||
+        (r = make_dir(L->priv, me, mygid, 0700)) < 0)
+        return r;
+    for (size_t i = 0; i < sizeof(stores) / sizeof(stores[0]); i++)
+        if ((r = path_join(p, L->config, stores[i])) < 0 ||
+            (r = make_dir(p, L->front_uid, L->front_gid, 0755)) < 0)
+            return r;
+    if ((r = path_join(p, L->priv, "/net")) < 0 || (r = make_dir(p, me, mygid, 0700)) < 0)
+        return r;
+    /* An empty net.conf allows no bridge and no macvtap parent: the safe
+     * default, and the net helper refuses to start without the file. */
+    if ((r = path_join(p, L->config, "/net.conf")) < 0)
+        return r;
+    fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd >= 0) {
+        static const char text[] = "# sepvirt-nethelper: see net/netconf.h\n";
+
+        r = write(fd, text, sizeof(text) - 1) < 0 ? -errno : 0;
+        close(fd);
+    }
+    return r;
+}
+
+/* ---- the processes ----------------------------------------------------- */
+
+static int find_binary(proc *p)
+{
+    const char *env = getenv(p->env);
+    char self[PATH_MAX], *slash;
+    const char *dirs[3];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+    if (env && *env) {
+        snprintf(p->path, sizeof(p->path), "%s", env);
+        return env[0] == '/' && access(env, X_OK) == 0 ? 0 : -ENOENT;
+    }
+    self[n > 0 ? n : 0] = '\0';
+    slash = strrchr(self, '/');
+    if (slash)
+        *slash = '\0';
+    dirs[0] = self;
+    dirs[1] = SV_LIBEXECDIR;
+    dirs[2] = SV_BINDIR;
+    for (size_t i = 0; i < 3; i++) {
+        if (snprintf(p->path, sizeof(p->path), "%s/%s", dirs[i], p->binary) < (int)sizeof(p->path) &&
+            dirs[i][0] == '/' && access(p->path, X_OK) == 0)
+            return 0;
+    }
+    snprintf(p->path, sizeof(p->path), "%s", p->binary);
+    return -ENOENT;
+}
+
+static void schedule_restart(proc *p, bool now)
+{
+    int64_t delay = 0;
+
+    if (!now) {
+        delay = 100LL << (p->quick_deaths < 6 ? p->quick_deaths : 6);
+        if (delay > RESTART_MAX_DELAY_MS)
+            delay = RESTART_MAX_DELAY_MS;
+    }
+    p->restart_at_ms = now_ms() + delay;
+}
+
+static void send_helper_fd(launcher *L, proc_id id)
+{
+    proc *f = &L->procs[P_FRONTD], *h = &L->procs[id];
+    sv_launcher_helper_fd_req req = {
+        .helper = id == P_NET ? SV_HELPER_ID_NET : SV_HELPER_ID_SPAWN,
+        .generation = h->generation,
+    };
+    int r;
+
+    if (f->chan < 0 || h->front_end < 0)
+        return;
+    /* Non-blocking: a frontd that does not read its channel must not stall
+     * the launcher; it then keeps its old, dead connection. */
+    r = sv_helper_send(f->chan, sv_helper_launcher_proto(), SV_LAUNCHER_HELPER_FD,
+                       ++L->ctl_seq, &req, sizeof(req), &h->front_end, 1);
+    if (r < 0)
+        logmsg("could not hand frontd the new %s connection: %s", h->name, strerror(-r));
+}
+
+typedef struct jail_plan {
+    sv_jail j;
+    sv_jail_fd fds[8];
+    char *argv[16];
+    char *envp[8];
+    char strs[8][PATH_MAX + 32];
+    const char *rw[3];
+    int caps[2];
+    int child_ends[2];
+} jail_plan;
+
+/* a followed by b, kept in the plan (argv and envp point into it). */
+static char *plan_str(jail_plan *jp, size_t i, const char *a, const char *b)
+{
+    snprintf(jp->strs[i], sizeof(jp->strs[i]), "%s%s", a, b);
+    return jp->strs[i];
+}
+
+static void plan_fd(jail_plan *jp, int src, int dst)
+{
+    jp->fds[jp->j.n_fds++] = (sv_jail_fd){ src, dst };
+}
+
+/* argv, fds and privileges of each daemon. */
+static int plan(launcher *L, proc_id id, jail_plan *jp)
+{
+    proc *p = &L->procs[id];
+    bool sys = !L->session;
+    size_t a = 0, e = 0;
+    int pair[2], order[2], ctl[2];
+
+    memset(jp, 0, sizeof(*jp));
+    jp->child_ends[0] = jp->child_ends[1] = -1;
+    jp->j = (sv_jail){ .path = p->path, .argv = jp->argv, .envp = jp->envp, .fds = jp->fds,
+                       .uid = SV_CAPS_KEEP_IDS, .gid = SV_CAPS_KEEP_IDS, .caps = jp->caps,
+                       .cgroup_fd = -1, .flags = SV_JAIL_PDEATHSIG };
+    plan_fd(jp, L->null_fd, 0);
+    plan_fd(jp, 1, 1);
+    plan_fd(jp, 2, 2);
+    jp->argv[a++] = p->path;
+
+    if (id == P_NET || id == P_SPAWN) {
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+            return -errno;
+        p->front_end = pair[0];
+        jp->child_ends[0] = pair[1];
+        plan_fd(jp, pair[1], 3);
+    }
+    if (id == P_NET) {
+        jp->argv[a++] = "--fd";
+        jp->argv[a++] = "3";
+        jp->argv[a++] = "--config";
+        jp->argv[a++] = plan_str(jp, 0, L->config, "/net.conf");
+        jp->argv[a++] = "--state";
+        jp->argv[a++] = plan_str(jp, 1, L->priv, "/net/owned");
+        jp->j.seccomp = &sv_profile_nethelper;
+        jp->j.nofile = 256;
+        if (sys) {
+            /* CAP_MKNOD: /dev/tapN nodes on hosts without udev. */
+            jp->caps[jp->j.n_caps++] = CAP_NET_ADMIN;
+            jp->caps[jp->j.n_caps++] = CAP_MKNOD;
+            jp->j.flags |= SV_JAIL_NEWNS | SV_JAIL_RO_ROOT;
+            jp->rw[0] = plan_str(jp, 2, L->priv, "/net");
+            jp->rw[1] = "/dev";
+            jp->j.rw_paths = jp->rw;
+        }
+    } else if (id == P_SPAWN) {
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, order) < 0)
+            return -errno;
+        p->chan = order[0];
+        jp->child_ends[1] = order[1];
+        plan_fd(jp, order[1], 4);
+        jp->j.seccomp = &sv_profile_spawnhelper;
+        jp->j.nofile = SV_SPAWN_CHILDREN_MAX + 64;
+        if (sys)
+            jp->caps[jp->j.n_caps++] = CAP_KILL;   /* VMs run as another user */
+    } else {
+        proc *net = &L->procs[P_NET], *spawn = &L->procs[P_SPAWN];
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0)
+            return -errno;
+        p->chan = ctl[0];
+        jp->child_ends[0] = ctl[1];
+        plan_fd(jp, ctl[1], 3);
+        jp->argv[a++] = sys ? "--system" : "--session";
+        jp->argv[a++] = "--config-dir";
+        jp->argv[a++] = L->config;
+        jp->argv[a++] = "--state-dir";
+        jp->argv[a++] = L->state;
+        jp->argv[a++] = "--runtime-dir";
+        jp->argv[a++] = L->run;
+        if (L->libvirt_sockets)
+            jp->argv[a++] = "--libvirt-sockets";
+        /* The fds go in the environment (like systemd's LISTEN_FDS): a
+         * frontd that does not know them yet simply ignores them. */
+        jp->envp[e++] = "SEPVIRT_LAUNCHER_FD=3";
+        if (net->front_end >= 0) {
+            plan_fd(jp, net->front_end, 4);
+            jp->envp[e++] = "SEPVIRT_NET_FD=4";
+        }
+        if (spawn->front_end >= 0) {
+            plan_fd(jp, spawn->front_end, 5);
+            jp->envp[e++] = "SEPVIRT_SPAWN_FD=5";
+        }
+        if (L->session) {
+            if (getenv("HOME"))
+                jp->envp[e++] = plan_str(jp, 3, "HOME=", getenv("HOME"));
+            if (getenv("XDG_RUNTIME_DIR"))
+                jp->envp[e++] = plan_str(jp, 4, "XDG_RUNTIME_DIR=", getenv("XDG_RUNTIME_DIR"));
+        }
+        jp->j.seccomp = &sv_profile_frontd;
+        jp->j.nofile = 65536;
+        jp->j.nproc = sys ? 4096 : 0;   /* threads of user sepvirt */
+        if (sys) {
+            jp->j.uid = L->front_uid;
+            jp->j.gid = L->front_gid;
+        }
+    }
+    return 0;
+}
+
+static void start_proc(launcher *L, proc_id id)
+{
+    proc *p = &L->procs[id];
+    jail_plan jp;
+    int procs_fd = -1, r;
+
+    p->restart_at_ms = 0;
+    if (find_binary(p) < 0) {
+        logmsg("%s: %s not found; retrying in %d s", p->name, p->path, RESTART_MAX_DELAY_MS / 1000);
+        p->restart_at_ms = now_ms() + RESTART_MAX_DELAY_MS;
+        return;
+    }
+    r = plan(L, id, &jp);
+    if (r == 0 && L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, p->name, &procs_fd) == 0)
+        jp.j.cgroup_fd = procs_fd;
+    if (r == 0)
+        r = sv_jail_spawn(&jp.j, &p->pid, &p->pidfd);
+    close_fd(&procs_fd);
+    close_fd(&jp.child_ends[0]);
+    close_fd(&jp.child_ends[1]);
+    if (r < 0) {
+        logmsg("%s: cannot start: %s", p->name, strerror(-r));
+        p->pid = 0;
+        close_fd(&p->front_end);
+        close_fd(&p->chan);
+        p->quick_deaths++;
+        schedule_restart(p, false);
+        return;
+    }
+    p->generation++;
+    p->started_ms = now_ms();
+    if (p->chan >= 0)
+        fcntl(p->chan, F_SETFL, O_NONBLOCK);
+    logmsg("%s started (pid %d)", p->name, (int)p->pid);
+    if (id != P_FRONTD)
+        send_helper_fd(L, id);
+}
+
+/* ---- spawn orders (from the spawn helper) ------------------------------ */
+
+static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
+                       int *rep_fds, size_t *rep_nfds)
+{
+    launcher *L = ctx;
+    const sv_spawn_start_req *req = reqp;
+    sv_spawn_start_rep *rep = repp;
+    const sv_spawn_kind *k;
+    char *argv[SV_SPAWN_ARGC_MAX + 2];
+    sv_jail_fd jfds[3 + SV_HELPER_MAX_FDS];
+    size_t nj = 0, first = (req->flags & SV_SPAWN_LOG_FD) ? 1 : 0;
+    child *c = &L->children[L->n_children];
+    int procs_fd = -1, r = sv_spawn_start_check(req, nfds);
+
+    if (r < 0)
+        return r;
+    if (!(k = sv_spawnconf_find(&L->conf, req->kind))) {
+        logmsg("START refused: kind \"%s\" is not in spawn.conf", req->kind);
+        return -ENOENT;
+    }
+    if (L->n_children == SV_SPAWN_CHILDREN_MAX)
+        return -EAGAIN;
+    c->pid = 0;
+    c->pidfd = -1;
+    argv[0] = (char *)k->path;
+    for (uint32_t i = 0, off = 0; i < req->argc; i++) {
+        argv[i + 1] = (char *)req->argv + off;
+        off += (uint32_t)strlen(req->argv + off) + 1;
+    }
+    argv[req->argc + 1] = NULL;
+    jfds[nj++] = (sv_jail_fd){ L->null_fd, 0 };
+    jfds[nj++] = (sv_jail_fd){ first ? fds[0] : L->null_fd, 1 };
+    jfds[nj++] = (sv_jail_fd){ first ? fds[0] : L->null_fd, 2 };
+    for (size_t i = first; i < nfds; i++)
+        jfds[nj++] = (sv_jail_fd){ fds[i], 3 + (int)(i - first) };
+
+    snprintf(c->leaf, sizeof(c->leaf), "%s.%d.%u", k->name, (int)getpid(), ++L->leaf_seq);
+    if (L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, c->leaf, &procs_fd) < 0)
+        c->leaf[0] = '\0';
+    {
+        sv_jail j = {
+            .path = k->path, .argv = argv, .fds = jfds, .n_fds = nj,
+            .uid = k->uid, .gid = k->gid, .caps = k->caps, .n_caps = k->n_caps,
+            .nofile = k->nofile, .cgroup_fd = procs_fd,
+            .flags = L->session ? 0 : SV_JAIL_NEWNS,
+            .devices = L->session ? NULL : k->devices,
+        };
+
+        r = sv_jail_spawn(&j, &c->pid, &c->pidfd);
+    }
+    close_fd(&procs_fd);
+    if (r == 0)
+        rep_fds[0] = fcntl(c->pidfd, F_DUPFD_CLOEXEC, 3);
+    if (r == 0 && rep_fds[0] < 0)
+        r = -errno;   /* it runs anyway: LIST will show it */
+    if (r < 0 && c->pid <= 0 && c->leaf[0])
+        sv_cgroup_leaf_remove(L->cg_dir, c->leaf);
+    if (c->pid > 0) {
+        memcpy(c->kind, k->name, sizeof(c->kind));
+        L->n_children++;
+        logmsg("started %s (pid %d)", k->name, (int)c->pid);
+    }
+    if (r < 0)
+        return r;
+    rep->pid = c->pid;
+    *rep_nfds = 1;
+    return 0;
+}
+
+static int order_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
+                      int *rep_fds, size_t *rep_nfds)
+{
+    launcher *L = ctx;
+    const sv_spawn_list_req *req = reqp;
+    sv_spawn_list_rep *rep = repp;
+
+    rep->total = (uint32_t)L->n_children;
+    for (size_t i = req->start; i < L->n_children && rep->count < SV_SPAWN_LIST_MAX; i++) {
+        rep_fds[rep->count] = fcntl(L->children[i].pidfd, F_DUPFD_CLOEXEC, 3);
+        if (rep_fds[rep->count] < 0)
+            return -errno;
+        rep->entries[rep->count].pid = L->children[i].pid;
+        memcpy(rep->entries[rep->count].kind, L->children[i].kind, SV_SPAWN_KIND_MAX);
+        *rep_nfds = ++rep->count;
+    }
+    return 0;
+}
+
+/* Signals are the helper's own business (through its pidfds). */
+static int order_signal(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
+                        int *rep_fds, size_t *rep_nfds)
+{
+    return -EOPNOTSUPP;
+}
+
+static const sv_helper_dispatch dispatch_spawn[] = {
+    { SV_SPAWN_START, order_start },
+    { SV_SPAWN_SIGNAL, order_signal },
+    { SV_SPAWN_LIST, order_list },
+};
+
+static void serve_orders(launcher *L)
+{
+    proc *p = &L->procs[P_SPAWN];
+    uint16_t type = 0;
+    int r = sv_helper_serve_one(p->chan, sv_helper_spawn_proto(), dispatch_spawn,
+                                sizeof(dispatch_spawn) / sizeof(dispatch_spawn[0]), L, &type);
+
+    if (r == 0 || r == -EAGAIN)
+        return;
+    if (r != -ECONNRESET) {
+        logmsg("spawnhelper: protocol violation (type %u): %s; restarting it", type,
+               strerror(-r));
+        if (p->pidfd >= 0)
+            pidfd_send_signal(p->pidfd, SIGKILL, NULL, 0);
+    }
+    close_fd(&p->chan);
+}
+
+/* frontd's replies on the control channel carry nothing we use. */
+static void drain_control(launcher *L)
+{
+    proc *f = &L->procs[P_FRONTD];
+    union { sv_spawn_empty_rep e; sv_helper_ping_rep p; } rep;
+    int fds[SV_HELPER_MAX_FDS], status;
+    size_t nfds = 0;
+    sv_helper_hdr hdr;
+    int r = sv_helper_recv(f->chan, sv_helper_launcher_proto(), SV_HELPER_DIR_REPLY, &hdr, &rep,
+                           sizeof(rep), fds, &nfds, &status);
+
+    for (size_t i = 0; i < nfds; i++)
+        close(fds[i]);
+    if (r == -ECONNRESET)
+        close_fd(&f->chan);
+}
+
+/* ---- reaping ------------------------------------------------------------ */
+
+static void remove_leaf(launcher *L, const char *leaf)
+{
+    if (L->cg_dir < 0 || !leaf[0])
+        return;
+    if (sv_cgroup_leaf_remove(L->cg_dir, leaf) == -EBUSY && L->n_pending < PENDING_LEAVES_MAX)
+        snprintf(L->pending[L->n_pending++], LEAF_MAX, "%s", leaf);
+}
+
+/* Leaves whose processes left descendants behind (a daemonizing dnsmasq):
+ * those come to us as subreaper, so retry whenever something is reaped. */
+static void retry_leaves(launcher *L)
+{
+    for (size_t i = L->n_pending; i-- > 0;)
+        if (sv_cgroup_leaf_remove(L->cg_dir, L->pending[i]) != -EBUSY)
+            memcpy(L->pending[i], L->pending[--L->n_pending], LEAF_MAX);
+}
+
+static void proc_died(launcher *L, proc *p, const siginfo_t *si)
+{
+    bool long_lived = now_ms() - p->started_ms >= 1000;
+
+    logmsg("%s (pid %d) %s %d", p->name, (int)p->pid,
+           si->si_code == CLD_EXITED ? "exited with status" : "killed by signal", si->si_status);
+    p->pid = 0;
+    close_fd(&p->pidfd);
+    close_fd(&p->chan);
+    close_fd(&p->front_end);   /* frontd's copy now reads end-of-file */
+    remove_leaf(L, p->name);
+    p->quick_deaths = long_lived ? 0 : p->quick_deaths + 1;
+    if (!L->stopping)
+        schedule_restart(p, long_lived);
+}
+
+static void reap(launcher *L)
+{
+    siginfo_t si;
+
+    for (;;) {
+        memset(&si, 0, sizeof(si));
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+            break;
+        for (size_t i = 0; i < P_COUNT; i++)
+            if (L->procs[i].pid == si.si_pid)
+                proc_died(L, &L->procs[i], &si);
+        for (size_t i = 0; i < L->n_children; i++) {
+            child *c = &L->children[i];
+
+            if (c->pid != si.si_pid)
+                continue;
+            logmsg("%s (pid %d) ended", c->kind, (int)c->pid);
+            close(c->pidfd);
+            remove_leaf(L, c->leaf);
+            *c = L->children[--L->n_children];
+            break;
+        }
+    }
+    retry_leaves(L);
+}
+
+/* ---- main loop ---------------------------------------------------------- */
+
+static void stop_all(launcher *L)
+{
+    int64_t deadline = now_ms() + STOP_TIMEOUT_MS;
+
+    L->stopping = true;
+    for (size_t i = 0; i < P_COUNT; i++)
+        if (L->procs[i].pid > 0)
+            pidfd_send_signal(L->procs[i].pidfd, SIGTERM, NULL, 0);
+    for (;;) {
+        bool alive = false;
+        struct pollfd pfd = { L->sig_fd, POLLIN, 0 };
+        struct signalfd_siginfo ssi;
+
+        reap(L);
+        for (size_t i = 0; i < P_COUNT; i++)
+            alive |= L->procs[i].pid > 0;
+        if (!alive)
+            break;
+        if (now_ms() >= deadline) {
+            for (size_t i = 0; i < P_COUNT; i++)
+                if (L->procs[i].pid > 0) {
+                    pidfd_send_signal(L->procs[i].pidfd, SIGKILL, NULL, 0);
+                    waitpid(L->procs[i].pid, NULL, 0);
+                    L->procs[i].pid = 0;
+                    remove_leaf(L, L->procs[i].name);
+                }
+            break;
+        }
+        if (poll(&pfd, 1, (int)(deadline > now_ms() ? deadline - now_ms() : 0)) > 0)
+            (void)!read(L->sig_fd, &ssi, sizeof(ssi));
+    }
+    logmsg("stopped; %zu started processes left running", L->n_children);
+}
+
+static int run(launcher *L)
+{
+    for (;;) {
+        struct pollfd pfd[3] = {
+            { L->sig_fd, POLLIN, 0 },
+            { L->procs[P_SPAWN].chan, POLLIN, 0 },
+            { L->procs[P_FRONTD].chan, POLLIN, 0 },
+        };
+        int64_t next = -1, now = now_ms();
+        struct signalfd_siginfo ssi;
+
+        for (size_t i = 0; i < P_COUNT; i++) {
+            proc *p = &L->procs[i];
+
+            if (p->pid == 0 && p->restart_at_ms && p->restart_at_ms <= now)
+                start_proc(L, (proc_id)i);
+            if (p->pid == 0 && p->restart_at_ms && (next < 0 || p->restart_at_ms < next))
+                next = p->restart_at_ms;
+        }
+        pfd[1].fd = L->procs[P_SPAWN].chan;
+        pfd[2].fd = L->procs[P_FRONTD].chan;
+        if (poll(pfd, 3, next < 0 ? -1 : (int)(next > now ? next - now : 0)) < 0 && errno != EINTR)
+            return -errno;
+        if (pfd[0].revents) {
+            if (read(L->sig_fd, &ssi, sizeof(ssi)) != sizeof(ssi))
+                continue;
+            if (ssi.ssi_signo == SIGCHLD)
+                reap(L);
+            else {
+                logmsg("signal %u: stopping", ssi.ssi_signo);
+                stop_all(L);
+                return 0;
+            }
+        }
+        if (pfd[1].revents && L->procs[P_SPAWN].chan >= 0)
+            serve_orders(L);
+        if (pfd[2].revents && L->procs[P_FRONTD].chan >= 0)
+            drain_control(L);
+    }
+}
+
+static int parse_args(int argc, char **argv, launcher *L, const char **ret_root)
+{
+    enum { OPT_SYSTEM = 256, OPT_SESSION, OPT_ROOT, OPT_LIBVIRT };
+    static const struct option opts[] = {
+        { "system", no_argument, NULL, OPT_SYSTEM },
+        { "session", no_argument, NULL, OPT_SESSION },
+        { "root", required_argument, NULL, OPT_ROOT },
+        { "libvirt-sockets", no_argument, NULL, OPT_LIBVIRT },
+        { NULL, 0, NULL, 0 },
+    };
+    int c, modes = 0;
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_SYSTEM: modes++; L->session = false; break;
+        case OPT_SESSION: modes++; L->session = true; break;
+        case OPT_ROOT: *ret_root = optarg; break;
+        case OPT_LIBVIRT: L->libvirt_sockets = true; break;
+        default: return -EINVAL;
+        }
+    }
+    if (optind != argc || modes != 1 || (*ret_root && (*ret_root)[0] != '/'))
+        return -EINVAL;
+    return 0;
+}
+
+static int init(launcher *L, const char *root)
+{
+    static const char *const names[P_COUNT] = { "nethelper", "spawnhelper", "frontd" };
+    static const char *const bins[P_COUNT] = {
+        "sepvirt-nethelper", "sepvirt-spawnhelper", "sepvirt-frontd",
+    };
+    static const char *const envs[P_COUNT] = {
+        "SEPVIRT_NETHELPER", "SEPVIRT_SPAWNHELPER", "SEPVIRT_FRONTD",
+    };
+    char conf[PATH_MAX];
+    unsigned refused = 0;
+    sigset_t mask;
+    int r;
+
+    L->cg_dir = -1;
+    for (size_t i = 0; i < P_COUNT; i++)
+        L->procs[i] = (proc){ .name = names[i], .binary = bins[i], .env = envs[i],
+                              .pidfd = -1, .front_end = -1, .chan = -1 };
+    if (L->session ? geteuid() == 0 : geteuid() != 0) {
+        logmsg(L->session ? "--session is for ordinary users; root runs --system"
+                          : "--system needs root");
+        return -EPERM;
+    }
+    L->front_uid = geteuid();
+    L->front_gid = getegid();
+    if (!L->session) {
+        struct passwd *pw = getpwnam(FRONT_USER);
+
+        if (!pw || pw->pw_uid == 0) {
+            logmsg("user %s is missing (scripts/install-deps.sh creates it)", FRONT_USER);
+            return -ENOENT;
+        }
+        L->front_uid = pw->pw_uid;
+        L->front_gid = pw->pw_gid;
+    }
+    if ((r = setup_paths(L, root)) < 0 || (r = setup_dirs(L)) < 0) {
+        logmsg("directories: %s", strerror(-r));
+        return r;
+    }
+    path_join(conf, L->config, "/spawn.conf");
+    r = sv_spawnconf_load(conf, geteuid(), L->session, &L->conf, &refused);
+    if (r < 0 && r != -ENOENT)
+        return r;
+    logmsg("%s: %zu kinds, %u refused", conf, L->conf.n, refused);
+
+    L->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (L->null_fd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        return -errno;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    signal(SIGPIPE, SIG_IGN);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+        (L->sig_fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
+        return -errno;
+
+    /* A test root gets its own group, so it never sweeps a real one. */
+    if (root)
+        snprintf(L->cg_group, sizeof(L->cg_group), "sepvirt-test-%d", (int)getpid());
+    else
+        snprintf(L->cg_group, sizeof(L->cg_group), L->session ? "sepvirt-%u" : "sepvirt",
+                 (unsigned)geteuid());
+    if (sv_cgroup_open(L->cg_group, &L->cg_dir) == 0)
+        sv_cgroup_sweep(L->cg_dir);
+    else
+        logmsg("no cgroup v2 hierarchy to use: processes run without cgroup leaves");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static launcher L;
+    const char *root = NULL;
+    int r;
+
+    if (parse_args(argc, argv, &L, &root) < 0) {
+        fprintf(stderr, "usage: sepvirtd --system|--session [--root DIR] [--libvirt-sockets]\n");
+        return 2;
+    }
+    if ((r = init(&L, root)) < 0) {
+        logmsg("cannot start: %s", strerror(-r));
+        return 1;
+    }
+    /* Helpers first, so frontd starts with both connections. */
+    start_proc(&L, P_NET);
+    start_proc(&L, P_SPAWN);
+    start_proc(&L, P_FRONTD);
+    r = run(&L);
+    if (L.cg_dir >= 0 && root)
+        sv_cgroup_remove_group(L.cg_group);   /* fails while VMs still run */
+    return r < 0 ? 1 : 0;
+}

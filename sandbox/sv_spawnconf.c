@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* spawn.conf: see sv_spawnconf.h.  The file is root's own (trusted), but a
+ * mistake in it must never start something as root or from a path another
+ * user could replace, so every field is checked. */
+#include "sv_spawnconf.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+static const char *const default_devices[] = { "null", "zero", "full", "random", "urandom" };
+
+static bool name_ok(const char *s, size_t max, const char *extra)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n >= max || strstr(s, ".."))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr(extra, *s)))
+            return false;
+    return true;
+}
+
+static int parse_id(const char *s, bool user, bool session, unsigned *ret)
+{
+    char *end;
+    unsigned long v;
+
+    if (strcmp(s, "-") == 0) {
+        if (!session)
+            return -EPERM;
+        *ret = (unsigned)-1;
+        return 0;
+    }
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (*end || end == s || errno) {
+        struct passwd *pw = user ? getpwnam(s) : NULL;
+        struct group *gr = user ? NULL : getgrnam(s);
+
+        if (!pw && !gr)
+            return -ENOENT;
+        v = pw ? pw->pw_uid : gr->gr_gid;
+    }
+    if (v == 0 || v >= (unsigned)-1)
+        return -EPERM;   /* never root */
+    *ret = (unsigned)v;
+    return 0;
+}
+
+static int parse_list(char *s, sv_spawn_kind *k, bool caps)
+{
+    char *save = NULL;
+
+    for (char *item = strtok_r(s, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        if (caps) {
+            int cap = capng_name_to_capability(item);
+
+            if (cap < 0 || k->n_caps == SV_SPAWNCONF_CAPS_MAX)
+                return -EINVAL;
+            k->caps[k->n_caps++] = cap;
+            continue;
+        }
+        size_t n = 0;
+
+        while (k->devices[n])
+            n++;
+        if (n >= SV_SPAWNCONF_DEVICES_MAX + 5 || !name_ok(item, sizeof(k->device_names[0]), "/-_"))
+            return -EINVAL;
+        strcpy(k->device_names[n], item);
+        k->devices[n] = k->device_names[n];
+    }
+    return 0;
+}
+
+static int parse_option(char *opt, sv_spawn_kind *k)
+{
+    char *end;
+
+    if (strncmp(opt, "devices=", 8) == 0)
+        return parse_list(opt + 8, k, false);
+    if (strncmp(opt, "caps=", 5) == 0)
+        return parse_list(opt + 5, k, true);
+    if (strncmp(opt, "nofile=", 7) == 0) {
+        k->nofile = strtoul(opt + 7, &end, 10);
+        return *end || k->nofile < 64 || k->nofile > 1u << 20 ? -EINVAL : 0;
+    }
+    return -EINVAL;
+}
+
+/* The program must be a root-owned (or, in session mode, user-owned)
+ * regular file that nobody else can write. */
+static int check_program(const char *path, uid_t owner)
+{
+    struct stat st;
+
+    if (path[0] != '/' || strstr(path, "/../") || strlen(path) >= 256)
+        return -EINVAL;
+    if (stat(path, &st) < 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != owner) ||
+        (st.st_mode & (S_IWGRP | S_IWOTH)))
+        return -EPERM;
+    return 0;
+}
+
+static int parse_line(char *line, bool session, uid_t owner, sv_spawn_kind *k)
+{
+    char *save = NULL, *f[5] = { 0 };
+    unsigned uid, gid;
+    int r;
+
+    memset(k, 0, sizeof(*k));
+    for (size_t i = 0; i < 5; i++)
+        f[i] = strtok_r(i ? NULL : line, " \t", &save);
+    if (!f[3] || !name_ok(f[0], sizeof(k->name), "_-"))
+        return -EINVAL;
+    strcpy(k->name, f[0]);
+    if ((r = check_program(f[1], owner)) < 0)
+        return r;
+    strcpy(k->path, f[1]);
+    if ((r = parse_id(f[2], true, session, &uid)) < 0 ||
+        (r = parse_id(f[3], false, session, &gid)) < 0)
+        return r;
+    if ((uid == (unsigned)-1) != (gid == (unsigned)-1))
+        return -EINVAL;
+    k->uid = uid;
+    k->gid = gid;
+    k->nofile = 4096;
+    for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+        k->devices[i] = default_devices[i];
+    for (char *opt = f[4]; opt; opt = strtok_r(NULL, " \t", &save))
+        if ((r = parse_option(opt, k)) < 0)
+            return r;
+    return 0;
+}
+
+int sv_spawnconf_load(const char *path, uid_t owner, bool session, sv_spawnconf *ret,
+                      unsigned *ret_refused)
+{
+    char line[1024];
+    unsigned lineno = 0, refused = 0;
+    struct stat st;
+    FILE *f;
+    int fd;
+
+    memset(ret, 0, sizeof(*ret));
+    *ret_refused = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != owner ||
+        (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        close(fd);
+        fprintf(stderr, "sepvirtd: %s: must be a file of uid %u writable by it only\n", path,
+                (unsigned)owner);
+        return -EPERM;
+    }
+    f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return -ENOMEM;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        sv_spawn_kind *k = &ret->kinds[ret->n];
+        char *s = line + strspn(line, " \t");
+        int r;
+
+        lineno++;
+        s[strcspn(s, "\r\n#")] = '\0';
+        if (!*s)
+            continue;
+        r = ret->n == SV_SPAWNCONF_KINDS_MAX ? -ENOSPC : parse_line(s, session, owner, k);
+        if (r == 0 && sv_spawnconf_find(ret, k->name))
+            r = -EEXIST;
+        if (r < 0) {
+            fprintf(stderr, "sepvirtd: %s:%u: kind refused: %s\n", path, lineno, strerror(-r));
+            refused++;
+            continue;
+        }
+        ret->n++;
+    }
+    fclose(f);
+    *ret_refused = refused;
+    return 0;
+}
+
+const sv_spawn_kind *sv_spawnconf_find(const sv_spawnconf *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->kinds[i].name, name) == 0)
+            return &c->kinds[i];
+    return NULL;
+}
