@@ -306,6 +306,7 @@ static bool cmd_net_event(sh_ctl *ctl, const sh_cmd *cmd)
     int count = 0, timeout = 0, id;
     bool done = false, ret;
     event_data data;
+    wait_result res;
 
     if (sh_opt_bool(cmd, "list")) {
         sh_print(ctl, "%s\n", "lifecycle");
@@ -334,7 +335,8 @@ static bool cmd_net_event(sh_ctl *ctl, const sh_cmd *cmd)
         sepvirt_network_free(net);
     if (id < 0)
         return false;
-    ret = finish_wait(ctl, wait_events(ctl, timeout, &done), count);
+    res = wait_events(ctl, timeout, &done);
+    ret = finish_wait(ctl, res, count);
     if (sepvirt_network_event_deregister(ctl->conn, id) < 0)
         ret = false;
     return ret;

@@ -5,60 +5,40 @@
 #include "sepvirsh.h"
 #include "sepvirsh_format.h"
 
-static bool cmd_uri(sh_ctl *ctl, const sh_cmd *cmd)
+/* Print a string the library returned (and free it), or virsh's error. */
+static bool print_text(sh_ctl *ctl, char *text, bool newline, const char *what)
 {
-    char *uri = sepvirt_conn_get_uri(ctl->conn);
-
-    (void)cmd;
-    if (!uri) {
-        sh_error(ctl, "%s", "failed to get URI");
+    if (!text) {
+        sh_error(ctl, "failed to get %s", what);
         return false;
     }
-    sh_print(ctl, "%s\n", uri);
-    free(uri);
+    sh_print(ctl, newline ? "%s\n" : "%s", text);
+    free(text);
     return true;
+}
+
+static bool cmd_uri(sh_ctl *ctl, const sh_cmd *cmd)
+{
+    (void)cmd;
+    return print_text(ctl, sepvirt_conn_get_uri(ctl->conn), true, "URI");
 }
 
 static bool cmd_hostname(sh_ctl *ctl, const sh_cmd *cmd)
 {
-    char *name = sepvirt_conn_get_hostname(ctl->conn);
-
     (void)cmd;
-    if (!name) {
-        sh_error(ctl, "%s", "failed to get hostname");
-        return false;
-    }
-    sh_print(ctl, "%s\n", name);
-    free(name);
-    return true;
+    return print_text(ctl, sepvirt_conn_get_hostname(ctl->conn), true, "hostname");
 }
 
 static bool cmd_capabilities(sh_ctl *ctl, const sh_cmd *cmd)
 {
-    char *caps = sepvirt_conn_get_capabilities(ctl->conn);
-
     (void)cmd;
-    if (!caps) {
-        sh_error(ctl, "%s", "failed to get capabilities");
-        return false;
-    }
-    sh_print(ctl, "%s\n", caps);
-    free(caps);
-    return true;
+    return print_text(ctl, sepvirt_conn_get_capabilities(ctl->conn), true, "capabilities");
 }
 
 static bool cmd_sysinfo(sh_ctl *ctl, const sh_cmd *cmd)
 {
-    char *info = sepvirt_conn_get_sysinfo(ctl->conn, 0);
-
     (void)cmd;
-    if (!info) {
-        sh_error(ctl, "%s", "failed to get sysinfo");
-        return false;
-    }
-    sh_print(ctl, "%s", info);
-    free(info);
-    return true;
+    return print_text(ctl, sepvirt_conn_get_sysinfo(ctl->conn, 0), false, "sysinfo");
 }
 
 static bool cmd_nodeinfo(sh_ctl *ctl, const sh_cmd *cmd)

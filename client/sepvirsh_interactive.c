@@ -160,10 +160,8 @@ bool sh_interactive(sh_ctl *ctl)
         sh_cmd *cmds = NULL;
         bool quit = false;
 
-        if (!line) {
-            sh_print(ctl, "\n");
+        if (!line)
             break;
-        }
         if (*line)
             history_add(line);
         if (sh_parse_string(ctl, line, &cmds) == 0 && cmds) {
@@ -178,6 +176,8 @@ bool sh_interactive(sh_ctl *ctl)
         if (quit)
             break;
     }
+    /* Like virsh: end the last prompt line, also after quit. */
+    sh_print(ctl, "\n");
     history_save(path);
     return ret;
 }

@@ -129,6 +129,10 @@ void cl_error_set(sepvirt_conn *conn, int domain, int code, const char *fmt, ...
 void cl_error_keep(sepvirt_conn *conn);
 /* Reject a NULL connection/handle: returns -1 with an error set. */
 int cl_check_conn(sepvirt_conn *conn);
+/* Reject a NULL argument called `name`: -1 with INVALID_ARG set. */
+int cl_require_arg(sepvirt_conn *conn, const void *arg, const char *name);
+/* Parse a UUID string argument: -1 with INVALID_ARG set when malformed. */
+int cl_uuid_arg(sepvirt_conn *conn, const char *uuid, unsigned char raw[SEPVIRT_UUID_BUFLEN]);
 
 /* ---- Connection life (cl_conn.c) ---- */
 sepvirt_conn *cl_conn_new(int fd, const char *uri, bool readonly);

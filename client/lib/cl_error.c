@@ -77,6 +77,27 @@ int cl_check_conn(sepvirt_conn *conn)
     return 0;
 }
 
+int cl_require_arg(sepvirt_conn *conn, const void *arg, const char *name)
+{
+    if (arg)
+        return 0;
+    cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: %s must not be NULL",
+                 name);
+    return -1;
+}
+
+int cl_uuid_arg(sepvirt_conn *conn, const char *uuid, unsigned char raw[SEPVIRT_UUID_BUFLEN])
+{
+    if (cl_require_arg(conn, uuid, "uuid") < 0)
+        return -1;
+    if (sv_uuid_parse(uuid, raw) < 0) {
+        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
+                     "invalid argument: uuid '%s' is malformed", uuid);
+        return -1;
+    }
+    return 0;
+}
+
 const sepvirt_error *sepvirt_last_error(void)
 {
     const sv_error *e = sv_error_last();

@@ -130,6 +130,26 @@ void cl_event_teardown(sepvirt_conn *conn)
 
 /* ---- Registration ------------------------------------------------------ */
 
+/* Arguments common to both register calls; obj_conn is the filter
+ * object's connection (NULL when there is no filter). */
+static int check_register(sepvirt_conn *conn, const void *cb, bool known_id, int event_id,
+                          sepvirt_conn *obj_conn)
+{
+    if (cl_check_conn(conn) < 0 || cl_require_arg(conn, cb, "cb") < 0)
+        return -1;
+    if (!known_id) {
+        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
+                     "invalid argument: unsupported event ID %d", event_id);
+        return -1;
+    }
+    if (obj_conn && obj_conn != conn) {
+        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
+                     "invalid argument: object belongs to another connection");
+        return -1;
+    }
+    return 0;
+}
+
 static int add_reg(sepvirt_conn *conn, bool network, int event_id, int callback_id,
                    void (*cb)(void), void *opaque, sepvirt_free_cb freecb)
 {
@@ -183,22 +203,11 @@ int sepvirt_domain_event_register(sepvirt_conn *conn, sepvirt_domain *dom, int e
     remote_nonnull_domain rdom;
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (check_register(conn, (const void *)cb,
+                       event_id == SEPVIRT_DOMAIN_EVENT_ID_LIFECYCLE ||
+                       event_id == SEPVIRT_DOMAIN_EVENT_ID_REBOOT,
+                       event_id, dom ? dom->conn : NULL) < 0)
         return -1;
-    if (!cb) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: cb must not be NULL");
-        return -1;
-    }
-    if (event_id != SEPVIRT_DOMAIN_EVENT_ID_LIFECYCLE && event_id != SEPVIRT_DOMAIN_EVENT_ID_REBOOT) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: unsupported event ID %d", event_id);
-        return -1;
-    }
-    if (dom && dom->conn != conn) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: domain belongs to another connection");
-        return -1;
-    }
     memset(&args, 0, sizeof(args));
     memset(&ret, 0, sizeof(ret));
     args.eventID = event_id;
@@ -246,22 +255,9 @@ int sepvirt_network_event_register(sepvirt_conn *conn, sepvirt_network *net, int
     remote_nonnull_network rnet;
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (check_register(conn, (const void *)cb, event_id == SEPVIRT_NETWORK_EVENT_ID_LIFECYCLE,
+                       event_id, net ? net->conn : NULL) < 0)
         return -1;
-    if (!cb) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: cb must not be NULL");
-        return -1;
-    }
-    if (event_id != SEPVIRT_NETWORK_EVENT_ID_LIFECYCLE) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: unsupported event ID %d", event_id);
-        return -1;
-    }
-    if (net && net->conn != conn) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: network belongs to another connection");
-        return -1;
-    }
     memset(&args, 0, sizeof(args));
     memset(&ret, 0, sizeof(ret));
     args.eventID = event_id;

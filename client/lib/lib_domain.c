@@ -154,12 +154,8 @@ sepvirt_domain *sepvirt_domain_lookup_by_name(sepvirt_conn *conn, const char *na
     remote_domain_lookup_by_name_args args;
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (cl_check_conn(conn) < 0 || cl_require_arg(conn, name, "name") < 0)
         return NULL;
-    if (!name) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: name must not be NULL");
-        return NULL;
-    }
     args.name = (char *)name;
     return call_for_domain(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
                            (xdrproc_t)xdr_remote_domain_lookup_by_name_args, &args);
@@ -183,13 +179,8 @@ sepvirt_domain *sepvirt_domain_lookup_by_uuid_string(sepvirt_conn *conn, const c
     unsigned char raw[SEPVIRT_UUID_BUFLEN];
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (cl_check_conn(conn) < 0 || cl_uuid_arg(conn, uuid, raw) < 0)
         return NULL;
-    if (!uuid || sv_uuid_parse(uuid, raw) < 0) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: uuid '%s' is malformed", uuid ? uuid : "(null)");
-        return NULL;
-    }
     return sepvirt_domain_lookup_by_uuid(conn, raw);
 }
 
@@ -241,56 +232,39 @@ int sepvirt_conn_list_all_domains(sepvirt_conn *conn, sepvirt_domain ***ret_doma
 
 /* ---- Definition -------------------------------------------------------------- */
 
-sepvirt_domain *sepvirt_domain_define_xml_flags(sepvirt_conn *conn, const char *xml,
-                                                unsigned int flags)
+/* DEFINE_XML {nstring xml}, DEFINE_XML_FLAGS and CREATE_XML
+ * {nstring xml; unsigned int flags}. */
+static sepvirt_domain *xml_call(sepvirt_conn *conn, int proc, const char *xml, bool with_flags,
+                                unsigned int flags)
 {
     remote_domain_define_xml_flags_args args;
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (cl_check_conn(conn) < 0 || cl_require_arg(conn, xml, "xml") < 0)
         return NULL;
-    if (!xml) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: xml must not be NULL");
-        return NULL;
-    }
     args.xml = (char *)xml;
     args.flags = flags;
-    return call_for_domain(conn, REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS,
-                           (xdrproc_t)xdr_remote_domain_define_xml_flags_args, &args);
+    if (with_flags)
+        return call_for_domain(conn, proc, (xdrproc_t)xdr_remote_domain_define_xml_flags_args,
+                               &args);
+    return call_for_domain(conn, proc, (xdrproc_t)xdr_remote_domain_define_xml_args, &args.xml);
+}
+
+sepvirt_domain *sepvirt_domain_define_xml_flags(sepvirt_conn *conn, const char *xml,
+                                                unsigned int flags)
+{
+    return xml_call(conn, REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, xml, true, flags);
 }
 
 sepvirt_domain *sepvirt_domain_define_xml(sepvirt_conn *conn, const char *xml)
 {
-    remote_domain_define_xml_args args;
-
-    cl_enter();
-    if (cl_check_conn(conn) < 0)
-        return NULL;
-    if (!xml) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: xml must not be NULL");
-        return NULL;
-    }
-    args.xml = (char *)xml;
-    return call_for_domain(conn, REMOTE_PROC_DOMAIN_DEFINE_XML,
-                           (xdrproc_t)xdr_remote_domain_define_xml_args, &args);
+    return xml_call(conn, REMOTE_PROC_DOMAIN_DEFINE_XML, xml, false, 0);
 }
 
 sepvirt_domain *sepvirt_domain_create_xml(sepvirt_conn *conn, const char *xml,
                                           unsigned int flags)
 {
-    remote_domain_create_xml_args args;
-
-    cl_enter();
-    if (cl_check_conn(conn) < 0)
-        return NULL;
-    if (!xml) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: xml must not be NULL");
-        return NULL;
-    }
-    args.xml_desc = (char *)xml;
-    args.flags = flags;
-    return call_for_domain(conn, REMOTE_PROC_DOMAIN_CREATE_XML,
-                           (xdrproc_t)xdr_remote_domain_create_xml_args, &args);
+    return xml_call(conn, REMOTE_PROC_DOMAIN_CREATE_XML, xml, true, flags);
 }
 
 int sepvirt_domain_undefine(sepvirt_domain *dom)

@@ -273,13 +273,8 @@ static int get_version(sepvirt_conn *conn, int proc, unsigned long *ret_version)
     remote_connect_get_version_ret ret = { 0 };
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (cl_check_conn(conn) < 0 || cl_require_arg(conn, ret_version, "ret_version") < 0)
         return -1;
-    if (!ret_version) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: ret_version must not be NULL");
-        return -1;
-    }
     if (cl_call_remote(conn, proc, NULL, NULL,
                        (xdrproc_t)xdr_remote_connect_get_version_ret, &ret) < 0)
         return -1;

@@ -122,12 +122,8 @@ sepvirt_network *sepvirt_network_lookup_by_name(sepvirt_conn *conn, const char *
     remote_network_lookup_by_name_args args;
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (cl_check_conn(conn) < 0 || cl_require_arg(conn, name, "name") < 0)
         return NULL;
-    if (!name) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: name must not be NULL");
-        return NULL;
-    }
     args.name = (char *)name;
     return call_for_network(conn, REMOTE_PROC_NETWORK_LOOKUP_BY_NAME,
                             (xdrproc_t)xdr_remote_network_lookup_by_name_args, &args);
@@ -151,13 +147,8 @@ sepvirt_network *sepvirt_network_lookup_by_uuid_string(sepvirt_conn *conn, const
     unsigned char raw[SEPVIRT_UUID_BUFLEN];
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (cl_check_conn(conn) < 0 || cl_uuid_arg(conn, uuid, raw) < 0)
         return NULL;
-    if (!uuid || sv_uuid_parse(uuid, raw) < 0) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: uuid '%s' is malformed", uuid ? uuid : "(null)");
-        return NULL;
-    }
     return sepvirt_network_lookup_by_uuid(conn, raw);
 }
 
@@ -191,47 +182,39 @@ int sepvirt_conn_list_all_networks(sepvirt_conn *conn, sepvirt_network ***ret_ne
     return n;
 }
 
-static sepvirt_network *xml_call(sepvirt_conn *conn, int proc, const char *xml)
+/* DEFINE_XML/CREATE_XML {nstring xml}, DEFINE_XML_FLAGS {nstring xml;
+ * unsigned int flags}. */
+static sepvirt_network *xml_call(sepvirt_conn *conn, int proc, const char *xml, bool with_flags,
+                                 unsigned int flags)
 {
-    remote_network_define_xml_args args;   /* {nstring xml} for both procs */
+    remote_network_define_xml_flags_args args;
 
     cl_enter();
-    if (cl_check_conn(conn) < 0)
+    if (cl_check_conn(conn) < 0 || cl_require_arg(conn, xml, "xml") < 0)
         return NULL;
-    if (!xml) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: xml must not be NULL");
-        return NULL;
-    }
     args.xml = (char *)xml;
-    return call_for_network(conn, proc, (xdrproc_t)xdr_remote_network_define_xml_args, &args);
+    args.flags = flags;
+    if (with_flags)
+        return call_for_network(conn, proc, (xdrproc_t)xdr_remote_network_define_xml_flags_args,
+                                &args);
+    return call_for_network(conn, proc, (xdrproc_t)xdr_remote_network_define_xml_args,
+                            &args.xml);
 }
 
 sepvirt_network *sepvirt_network_define_xml(sepvirt_conn *conn, const char *xml)
 {
-    return xml_call(conn, REMOTE_PROC_NETWORK_DEFINE_XML, xml);
+    return xml_call(conn, REMOTE_PROC_NETWORK_DEFINE_XML, xml, false, 0);
 }
 
 sepvirt_network *sepvirt_network_create_xml(sepvirt_conn *conn, const char *xml)
 {
-    return xml_call(conn, REMOTE_PROC_NETWORK_CREATE_XML, xml);
+    return xml_call(conn, REMOTE_PROC_NETWORK_CREATE_XML, xml, false, 0);
 }
 
 sepvirt_network *sepvirt_network_define_xml_flags(sepvirt_conn *conn, const char *xml,
                                                   unsigned int flags)
 {
-    remote_network_define_xml_flags_args args;
-
-    cl_enter();
-    if (cl_check_conn(conn) < 0)
-        return NULL;
-    if (!xml) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG, "invalid argument: xml must not be NULL");
-        return NULL;
-    }
-    args.xml = (char *)xml;
-    args.flags = flags;
-    return call_for_network(conn, REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS,
-                            (xdrproc_t)xdr_remote_network_define_xml_flags_args, &args);
+    return xml_call(conn, REMOTE_PROC_NETWORK_DEFINE_XML_FLAGS, xml, true, flags);
 }
 
 int sepvirt_network_undefine(sepvirt_network *net)
