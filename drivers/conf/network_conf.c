@@ -822,13 +822,18 @@ sv_network_def *sv_network_def_parse(const char *xml, size_t len, unsigned flags
     xmlDoc *doc;
     sv_network_def *def;
 
-    (void)flags;
     if (!(doc = sv_xml_parse(xml, len, "network", &root)))
         return NULL;
     def = sv_malloc0(sizeof(*def));
     if (network_parse(root, def) < 0) {
         sv_network_def_free(def);
         def = NULL;
+    } else if (!(flags & SV_NETWORK_PARSE_LIVE)) {
+        /* net-dumpxml output fed back to net-define carries counters that
+         * describe the old run: accepted, as libvirt does, but not kept. */
+        def->connections = 0;
+        for (size_t i = 0; i < def->forward.n_ifs; i++)
+            def->forward.ifs[i].connections = 0;
     }
     xmlFreeDoc(doc);
     return def;

@@ -51,7 +51,7 @@ typedef enum sv_network_forward_mode {
 
 typedef struct sv_network_forward_if {
     char *dev;
-    unsigned connections;           /* live state; formatted unless INACTIVE */
+    unsigned connections;           /* live state, see SV_NETWORK_PARSE_LIVE */
 } sv_network_forward_if;
 
 typedef struct sv_network_forward {
@@ -144,7 +144,7 @@ typedef struct sv_network_dns {
 typedef struct sv_network_def {
     char *name;
     unsigned char uuid[SV_UUID_LEN];
-    unsigned connections;           /* live state; formatted unless INACTIVE */
+    unsigned connections;           /* live state, see SV_NETWORK_PARSE_LIVE */
     sv_network_forward forward;
     char *bridge_name;              /* NULL or a "%d" template until filled */
     bool stp;                       /* bridge-backed modes only */
@@ -162,10 +162,13 @@ typedef struct sv_network_def {
     size_t n_portgroups;
 } sv_network_def;
 
-/* Format flags. */
+/* Flags. */
 enum {
-    /* Config form: leave out live state (connections counters). */
+    /* format: config form, leave out live state (connections counters). */
     SV_NETWORK_XML_INACTIVE = 1 << 0,
+    /* parse: keep live state (the driver's status files); without it the
+     * connections counters are accepted and dropped. */
+    SV_NETWORK_PARSE_LIVE = 1 << 1,
 };
 
 /* Parse and validate; returns NULL with sv_error set. */

@@ -318,5 +318,5 @@ sv_network_def *sv_network_def_copy(const sv_network_def *def)
      * an unfilled bridge name stays unfilled and the MAC is already set. */
     _cleanup_free_ char *xml = sv_network_def_format(def, 0);
 
-    return sv_network_def_parse(xml, strlen(xml), 0);
+    return sv_network_def_parse(xml, strlen(xml), SV_NETWORK_PARSE_LIVE);
 }

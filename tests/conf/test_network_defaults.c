@@ -157,10 +157,16 @@ static void test_network_copy_and_inactive(void **state)
     static const char xml[] =
         "<network connections='2'><name>live</name><uuid>0b5f6a6e-4f4c-4bde-8a55-6c6a2f3e0012</uuid>"
         "<forward dev='eth9' mode='passthrough'><interface dev='eth9' connections='2'/></forward></network>";
-    sv_network_def *def = net_parse(xml), *copy;
+    sv_network_def *def = sv_network_def_parse(xml, strlen(xml), SV_NETWORK_PARSE_LIVE), *copy, *plain;
     char *a, *b, *inactive;
 
     (void)state;
+    assert_non_null(def);
+    /* Without PARSE_LIVE the counters are accepted but not kept. */
+    plain = net_parse(xml);
+    assert_int_equal(plain->connections, 0);
+    assert_int_equal(plain->forward.ifs[0].connections, 0);
+    sv_network_def_free(plain);
     copy = sv_network_def_copy(def);
     assert_non_null(copy);
     a = sv_network_def_format(def, 0);
@@ -168,6 +174,7 @@ static void test_network_copy_and_inactive(void **state)
     assert_string_equal(a, b);
     assert_ptr_not_equal(def->forward.ifs, copy->forward.ifs);
     assert_int_equal(copy->connections, 2);
+    assert_int_equal(copy->forward.ifs[0].connections, 2);
     assert_non_null(strstr(a, "connections='2'"));
     inactive = sv_network_def_format(def, SV_NETWORK_XML_INACTIVE);
     assert_null(strstr(inactive, "connections"));
