@@ -105,7 +105,28 @@ static void free_args(const sv_proc *p, void *args)
     free(args);
 }
 
-static void run_call(call *k)
+static void free_ret(const sv_proc *p, void *ret)
+{
+    if (!ret)
+        return;
+    if (p->ret_filter)
+        xdr_free(p->ret_filter, ret);
+    free(ret);
+}
+
+/* Whether the handler now running is on the event-loop thread. */
+static __thread bool on_event_loop;
+
+bool sv_proc_on_event_loop(void)
+{
+    return on_event_loop;
+}
+
+/* Run the handler and send its reply.  With may_defer (a SV_PROC_TRY_INLINE
+ * call on the event loop) the handler may answer SV_PROC_DEFER instead:
+ * nothing is sent, the arguments are kept, and SV_PROC_DEFER is returned
+ * so the caller queues the call to a worker. */
+static int run_call(call *k, bool may_defer)
 {
     const sv_proc *p = k->proc;
     sv_client *c = k->client;
@@ -116,7 +137,18 @@ static void run_call(call *k)
     int rc;
 
     sv_error_reset();
+    on_event_loop = may_defer;
     rc = p->handler(c, k->args, ret);
+    on_event_loop = false;
+    if (rc == SV_PROC_DEFER && may_defer) {
+        free_ret(p, ret);
+        return SV_PROC_DEFER;
+    }
+    if (rc == SV_PROC_DEFER) {
+        sv_error_set(SV_FROM_RPC, SV_ERR_INTERNAL_ERROR,
+                     "internal error: procedure %d deferred on a worker thread", p->proc);
+        rc = -1;
+    }
     if (rc == 0) {
         int r = sv_rpc_encode(&reply, p->ret_filter, ret, SV_RPC_MAX_REPLY, &buf, &len);
         if (r == 0)
@@ -134,19 +166,16 @@ static void run_call(call *k)
         send_last_error(c, &k->hdr);
     }
 
-    if (ret) {
-        if (p->ret_filter)
-            xdr_free(p->ret_filter, ret);
-        free(ret);
-    }
+    free_ret(p, ret);
     free_args(p, k->args);
+    return 0;
 }
 
 static void worker_run(void *opaque)
 {
     call *k = opaque;
 
-    run_call(k);
+    run_call(k, false);
     if (sv_client_call_end(k->client))
         sv_server_wake_client(k->client);
     sv_client_unref(k->client);
@@ -200,7 +229,11 @@ int sv_dispatch_call(sv_client *c, const sv_rpc_header *h,
     k->proc = p;
     k->args = args;
     if (p->flags & SV_PROC_INLINE) {
-        run_call(k);
+        run_call(k, false);
+        free(k);
+        return 0;
+    }
+    if ((p->flags & SV_PROC_TRY_INLINE) && run_call(k, true) != SV_PROC_DEFER) {
         free(k);
         return 0;
     }

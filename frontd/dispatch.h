@@ -22,7 +22,19 @@ enum {
                                   SV_ERR_OPERATION_DENIED "operation forbidden: read only access prevents ..." */
     SV_PROC_PREOPEN = 1 << 1,  /* allowed before CONNECT_OPEN (auth list, supports feature, open) */
     SV_PROC_INLINE  = 1 << 2,  /* cheap: may run on the event-loop thread (otherwise a worker thread) */
+    SV_PROC_TRY_INLINE = 1 << 3, /* run on the event-loop thread first; the handler
+                                    returns SV_PROC_DEFER when this call needs
+                                    slow work (e.g. a running domain's monitor)
+                                    and is then run again on a worker */
 };
+
+/* Handler result of a SV_PROC_TRY_INLINE procedure: "run me on a worker".
+ * Return it before changing anything (args are reused, ret is discarded). */
+#define SV_PROC_DEFER 1
+
+/* True inside a handler running on the event-loop thread (for helpers
+ * shared by inline and worker procedures). */
+bool sv_proc_on_event_loop(void);
 
 /* Returns 0 (ret filled; the core xdr_free()s ret after sending, so the
  * handler allocates strings/arrays in ret with malloc), or -1 with sv_error

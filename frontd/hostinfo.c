@@ -198,6 +198,7 @@ char *sv_host_name(void)
 
 static struct {
     pthread_once_t once;
+    bool probed;            /* atomic: set once the fields below are final */
     char *binary;
     unsigned long version;
     sv_host_machine *machines;
@@ -325,6 +326,7 @@ static void qemu_probe(void)
         qemu.binary = sv_strdup("/usr/libexec/qemu-kvm");
     if (!qemu.binary) {
         qemu.machines = sv_calloc(1, sizeof(*qemu.machines));
+        __atomic_store_n(&qemu.probed, true, __ATOMIC_RELEASE);
         return;
     }
     out = run_capture((char *const[]){ qemu.binary, (char *)"--version", NULL });
@@ -334,6 +336,12 @@ static void qemu_probe(void)
     out = run_capture((char *const[]){ qemu.binary, (char *)"-machine", (char *)"help", NULL });
     qemu.machines = parse_machines(out ? out : "");
     free(out);
+    __atomic_store_n(&qemu.probed, true, __ATOMIC_RELEASE);
+}
+
+bool sv_host_qemu_probed(void)
+{
+    return __atomic_load_n(&qemu.probed, __ATOMIC_ACQUIRE);
 }
 
 const char *sv_host_qemu_binary(void)

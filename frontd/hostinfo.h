@@ -36,6 +36,9 @@ char *sv_host_name(void);
  * when none is installed. */
 const char *sv_host_qemu_binary(void);
 
+/* Whether QEMU was probed already, so the calls below return at once. */
+bool sv_host_qemu_probed(void);
+
 /* Its version as major * 1,000,000 + minor * 1,000 + micro; 0 if unknown. */
 unsigned long sv_host_qemu_version(void);
 

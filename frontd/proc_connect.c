@@ -154,6 +154,9 @@ static int get_version(sv_client *c, void *args, void *ret)
 {
     remote_connect_get_version_ret *r = ret;
 
+    /* The first call runs QEMU to learn its version: not on the loop. */
+    if (sv_proc_on_event_loop() && !sv_host_qemu_probed())
+        return SV_PROC_DEFER;
     r->hv_ver = sv_host_qemu_version();
     return 0;
 }
@@ -261,7 +264,7 @@ static const sv_proc procs[] = {
     { REMOTE_PROC_CONNECT_GET_TYPE, SV_XDR_NONE, SV_XDR(remote_connect_get_type_ret), get_type,
       SV_PROC_INLINE, NULL },
     { REMOTE_PROC_CONNECT_GET_VERSION, SV_XDR_NONE, SV_XDR(remote_connect_get_version_ret), get_version,
-      0, NULL },
+      SV_PROC_TRY_INLINE, NULL },
     { REMOTE_PROC_CONNECT_GET_LIB_VERSION, SV_XDR_NONE, SV_XDR(remote_connect_get_lib_version_ret),
       get_lib_version, SV_PROC_INLINE, NULL },
     { REMOTE_PROC_CONNECT_GET_HOSTNAME, SV_XDR_NONE, SV_XDR(remote_connect_get_hostname_ret),

@@ -9,7 +9,8 @@
 
 typedef void (*sv_work_fn)(void *opaque);
 
-/* Start n threads.  0 or -1 with sv_error set. */
+/* Allow up to n threads (started on demand; one now).  0 or -1 with
+ * sv_error set. */
 int sv_workers_start(unsigned n);
 
 /* Queue fn(opaque).  Never blocks. */

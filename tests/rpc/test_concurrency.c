@@ -96,11 +96,14 @@ static int simple_call(int fd, sv_rpc_reader *rd, int proc, uint32_t serial, xdr
     return ok ? 0 : -1;
 }
 
-enum { K_HOSTNAME, K_NODEINFO, K_LIBVER, K_FEATURE, K_TYPE, K_COUNT };
+/* Inline, worker, inline, inline, inline, inline-or-deferred procedures. */
+enum { K_HOSTNAME, K_NODEINFO, K_LIBVER, K_FEATURE, K_TYPE, K_VERSION, K_COUNT };
 static const int kind_proc[K_COUNT] = {
     REMOTE_PROC_CONNECT_GET_HOSTNAME, REMOTE_PROC_NODE_GET_INFO, REMOTE_PROC_CONNECT_GET_LIB_VERSION,
     REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, REMOTE_PROC_CONNECT_GET_TYPE,
+    REMOTE_PROC_CONNECT_GET_VERSION,
 };
+static uint64_t first_hv_ver = UINT64_MAX;   /* atomic */
 
 static void check_reply(client_result *r, int kind, const uint8_t *p, size_t plen)
 {
@@ -134,6 +137,18 @@ static void check_reply(client_result *r, int kind, const uint8_t *p, size_t ple
         if (sv_rpc_decode_payload(p, plen, (xdrproc_t)xdr_remote_connect_supports_feature_ret, &ret, sizeof(ret)) < 0 ||
             ret.supported != 1)
             fail(r, "feature 10");
+        return;
+    }
+    case K_VERSION: {
+        remote_connect_get_version_ret ret;
+        uint64_t expect = UINT64_MAX;
+        if (sv_rpc_decode_payload(p, plen, (xdrproc_t)xdr_remote_connect_get_version_ret, &ret, sizeof(ret)) < 0)
+            return fail(r, "version reply does not decode");
+        /* Every reply, deferred or not, gives the same version. */
+        if (!__atomic_compare_exchange_n(&first_hv_ver, &expect, ret.hv_ver, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) && expect != ret.hv_ver)
+            fail(r, "hypervisor version %llu, earlier %llu", (unsigned long long)ret.hv_ver,
+                 (unsigned long long)expect);
         return;
     }
     case K_TYPE: {
