@@ -10,7 +10,8 @@
 #
 # Mutating commands run from the same state for both clients: virsh runs
 # the command, an undo command (through virsh) restores the state, then
-# sepvirsh runs it.  Exit 77 (skip) when virsh is not installed.
+# sepvirsh runs it.  Skipped (TAP "1..0 # SKIP") without virsh or without
+# the daemon's domain procedures.
 set -u
 
 FRONTD=$(realpath "$1")
@@ -19,7 +20,7 @@ DATA=$(realpath "$3")
 
 if ! command -v virsh >/dev/null 2>&1; then
     echo "1..0 # SKIP virsh (libvirt-clients) not installed"
-    exit 77
+    exit 0
 fi
 
 TMP=$(mktemp -d /tmp/sepvirt-interop.XXXXXX)
@@ -57,6 +58,13 @@ if [ ! -S "$SOCK" ]; then
 fi
 URI="qemu+unix:///session?socket=$SOCK"
 cd "$DATA" || exit 1
+
+# A daemon built without the domain/network procedures cannot be compared
+# (virsh would walk its fallback paths for pre-0.9 daemons).
+if virsh -c "$URI" list --all 2>&1 | grep -q "unknown procedure"; then
+    echo "1..0 # SKIP sepvirt-frontd lacks the domain procedures"
+    exit 0
+fi
 
 n=0
 failed=0
