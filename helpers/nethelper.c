@@ -11,13 +11,10 @@
  * root-owned config, act, reply.  A protocol violation ends the process
  * (exit 3); the launcher starts a new one, which reloads the state file.
  */
-#include <cap-ng.h>
 #include <errno.h>
 #include <getopt.h>
 #include <linux/if_link.h>
-#include <linux/if_tun.h>
-#include <seccomp.h>
-#include <sys/ioctl.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +26,8 @@
 #include "netconf.h"
 #include "nl_link.h"
 #include "owned.h"
+#include "sv_caps.h"
+#include "sv_seccomp.h"
 #include "tap.h"
 
 /* Creating with a fresh name retries this often when another creator takes
@@ -398,52 +397,22 @@ static const sv_helper_dispatch dispatch_front[] = {
     { SV_NET_LIST_OWNED, handle_list_owned },
 };
 
-/* Every syscall the serving loop makes (libc, libnl, the codec).  ioctl is
- * limited to TUNSETIFF; sockets are all opened before the filter. */
-static const char *const allowed_syscalls[] = {
-    "read", "write", "openat", "close", "fstat", "newfstatat", "lseek",
-    "recvmsg", "sendmsg", "sendto", "recvfrom",
-    "fsync", "rename", "unlink", "mknodat",
-    "brk", "mmap", "munmap", "mremap", "madvise",
-    "getpid", "rt_sigreturn", "restart_syscall", "exit", "exit_group",
-};
-
+/*
+ * Run by hand (or by a test) confine ourselves the way sepvirtd would have
+ * before exec: keep only CAP_NET_ADMIN and CAP_MKNOD (for /dev/tapN where
+ * no devtmpfs/udev made it), then load the same allowlist,
+ * sandbox/policy_nethelper.c.  Under sepvirtd both are already in place.
+ */
 static int nethelper_sandbox(void)
 {
-    const scmp_datum_t tunsetiff = TUNSETIFF;
-    scmp_filter_ctx f;
-    int r = 0;
+    static const int caps[] = { CAP_NET_ADMIN, CAP_MKNOD };
+    int r;
 
-    /* Started by sepvirtd: capabilities and sandbox/policy_nethelper.c are
-     * already in place (applied before exec), and CAP_SETPCAP is gone. */
     if (prctl(PR_GET_SECCOMP) == 2)
         return 0;
-    /* Keep only what the handlers need; as an unprivileged session helper
-     * there is nothing to keep and nothing to drop. */
-    if (geteuid() == 0) {
-        capng_clear(CAPNG_SELECT_BOTH);
-        capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-                      CAP_NET_ADMIN, CAP_MKNOD, -1);
-        if (capng_apply(CAPNG_SELECT_BOTH) < 0)
-            return -EPERM;
-    }
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        return -errno;
-    f = seccomp_init(SCMP_ACT_KILL_PROCESS);
-    if (!f)
-        return -ENOMEM;
-    for (size_t i = 0; i < sizeof(allowed_syscalls) / sizeof(allowed_syscalls[0]) && r == 0; i++) {
-        int nr = seccomp_syscall_resolve_name(allowed_syscalls[i]);
-
-        r = nr == __NR_SCMP_ERROR ? -EINVAL : seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 0);
-    }
-    if (r == 0)
-        r = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-                             SCMP_A1(SCMP_CMP_EQ, tunsetiff));
-    if (r == 0)
-        r = seccomp_load(f);
-    seccomp_release(f);
-    return r;
+    if (geteuid() == 0 && (r = sv_caps_keep(caps, 2, SV_CAPS_KEEP_IDS, SV_CAPS_KEEP_IDS)) < 0)
+        return r;
+    return sv_seccomp_load(&sv_profile_nethelper, NULL);
 }
 
 static int parse_args(int argc, char **argv, int *ret_fd, const char **ret_conf,
@@ -463,7 +432,7 @@ static int parse_args(int argc, char **argv, int *ret_fd, const char **ret_conf,
         switch (c) {
         case 'f':
             fd = strtol(optarg, &end, 10);
-            if (*end || end == optarg || fd < 0 || fd > 65535)
+            if (*end || end == optarg || fd < 3 || fd > 65535)
                 return -EINVAL;
             break;
         case 'c': *ret_conf = optarg; break;
@@ -489,6 +458,13 @@ int main(int argc, char **argv)
 
     if (parse_args(argc, argv, &sock, &conf, &state) < 0) {
         fprintf(stderr, "usage: sepvirt-nethelper --fd N --config FILE --state FILE\n");
+        return 2;
+    }
+    /* Only stdio and the socket: anything else left open by whoever
+     * started us is not ours to hold. */
+    if ((sock > 3 && close_range(3, (unsigned)sock - 1, 0) < 0) ||
+        close_range((unsigned)sock + 1, ~0U, 0) < 0) {
+        logmsg("close_range: %s", strerror(errno));
         return 2;
     }
     if (sv_helper_dispatch_check(proto, dispatch_front, N_DISPATCH) < 0) {
