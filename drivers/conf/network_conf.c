@@ -59,7 +59,7 @@ bool sv_network_ifname_valid(const char *name, bool allow_template)
             (unsigned char)*p >= 0x7f)
             return false;
     if (pct) {
-        /* One "%d" that later expands to at most 10 digits. */
+        /* Exactly one "%d", with room left for at least one digit. */
         if (!allow_template || pct[1] != 'd' || strchr(pct + 1, '%'))
             return false;
         return len - 2 + 1 <= 15;
@@ -754,17 +754,7 @@ static int parse_name_uuid(xmlNode *root, sv_network_def *def)
     if (!object_name_valid(def->name))
         return sv_xml_error(n, "invalid network name '%s': 1..255 characters, no '/' or control characters",
                             def->name);
-    if (u) {
-        _cleanup_free_ char *s = sv_xml_content(u);
-
-        if (sv_xml_check_attrs(u, NULL) < 0 || sv_xml_check_children(u, NULL, NULL) < 0)
-            return -1;
-        if (sv_uuid_parse(s, def->uuid) < 0)
-            return sv_xml_error(u, "invalid UUID '%s'", s);
-    } else {
-        sv_uuid_generate(def->uuid);
-    }
-    return 0;
+    return sv_netconf_parse_uuid(u, def->uuid);
 }
 
 static int network_parse(xmlNode *root, sv_network_def *def)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "sv_util.h"
+#include "xml_util.h"
 
 void *sv_netconf_grow(void *p, size_t n, size_t size)
 {
@@ -52,4 +53,18 @@ ssize_t sv_netconf_first_duplicate(const void *base, size_t n, size_t size,
     }
     free(idx);
     return first;
+}
+
+int sv_netconf_parse_uuid(xmlNode *u, unsigned char *uuid)
+{
+    _cleanup_free_ char *s = NULL;
+
+    if (!u)
+        return sv_uuid_generate(uuid);
+    if (sv_xml_check_attrs(u, NULL) < 0 || sv_xml_check_children(u, NULL, NULL) < 0)
+        return -1;
+    s = sv_xml_content(u);
+    if (sv_uuid_parse(s, uuid) < 0)
+        return sv_xml_error(u, "invalid UUID '%s'", s);
+    return 0;
 }

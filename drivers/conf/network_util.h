@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <libxml/tree.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,3 +19,7 @@ void *sv_netconf_grow(void *p, size_t n, size_t size);
  * cmp to an earlier one, or -1 when all are distinct.  O(n log n). */
 ssize_t sv_netconf_first_duplicate(const void *base, size_t n, size_t size,
                                    int (*cmp)(const void *, const void *));
+
+/* Read a <uuid> element into uuid, or generate a random one when u is
+ * NULL (libvirt's default).  Returns -1 with sv_error set on a bad UUID. */
+int sv_netconf_parse_uuid(xmlNode *u, unsigned char *uuid);

@@ -210,8 +210,6 @@ static int parse_filter(xmlNode *root, sv_nwfilter_def *def)
     static const char *const attrs[] = {"name", "chain", "priority", NULL};
     static const char *const children[] = {"uuid", "rule", "filterref", NULL};
     static const char *const once[] = {"uuid", NULL};
-    xmlNode *u;
-
     if (sv_xml_check_attrs(root, attrs) < 0 || sv_xml_check_children(root, children, once) < 0 ||
         sv_xml_prop_required(root, "name", &def->name) < 0)
         return -1;
@@ -223,16 +221,8 @@ static int parse_filter(xmlNode *root, sv_nwfilter_def *def)
     if (parse_chain(root, def) < 0 ||
         parse_priority(root, sv_nwfilter_chain_default_priority(def->chain_kind), &def->priority) < 0)
         return -1;
-    if ((u = sv_xml_child(root, "uuid"))) {
-        _cleanup_free_ char *s = sv_xml_content(u);
-
-        if (sv_xml_check_attrs(u, NULL) < 0 || sv_xml_check_children(u, NULL, NULL) < 0)
-            return -1;
-        if (sv_uuid_parse(s, def->uuid) < 0)
-            return sv_xml_error(u, "invalid UUID '%s'", s);
-    } else {
-        sv_uuid_generate(def->uuid);
-    }
+    if (sv_netconf_parse_uuid(sv_xml_child(root, "uuid"), def->uuid) < 0)
+        return -1;
     sv_xml_foreach_child(c, root) {
         sv_nwfilter_entry *e;
 
