@@ -34,6 +34,14 @@ bool sv_network_mode_has_own_bridge(sv_network_forward_mode mode)
            mode == SV_NETWORK_FORWARD_ROUTE || mode == SV_NETWORK_FORWARD_OPEN;
 }
 
+const sv_network_portgroup *sv_network_def_portgroup(const sv_network_def *def, const char *name)
+{
+    for (size_t i = 0; i < def->n_portgroups; i++)
+        if (name ? strcmp(def->portgroups[i].name, name) == 0 : def->portgroups[i].is_default)
+            return &def->portgroups[i];
+    return NULL;
+}
+
 unsigned sv_network_ip_prefix(const sv_network_ip *ip)
 {
     if (ip->prefix > 0)

@@ -184,6 +184,9 @@ const char *sv_network_forward_mode_name(sv_network_forward_mode mode);
 /* True for the modes whose guests plug into a bridge the network owns
  * (isolated, nat, route, open): these get stp/delay, a bridge MAC, IPs. */
 bool sv_network_mode_has_own_bridge(sv_network_forward_mode mode);
+/* The portgroup called name, or the default portgroup when name is NULL;
+ * NULL when there is none (what a domain's <source portgroup=> resolves to). */
+const sv_network_portgroup *sv_network_def_portgroup(const sv_network_def *def, const char *name);
 /* Effective prefix of an <ip>: prefix, else netmask, else the default. */
 unsigned sv_network_ip_prefix(const sv_network_ip *ip);
 

@@ -185,6 +185,22 @@ static void test_network_copy_and_inactive(void **state)
     sv_network_def_free(copy);
 }
 
+static void test_network_portgroup_lookup(void **state)
+{
+    sv_network_def *def = net_parse("<network><name>o</name><forward mode='bridge'/><bridge name='br0'/>"
+                                    "<portgroup name='a'/><portgroup name='b' default='yes'/></network>");
+
+    (void)state;
+    assert_string_equal(sv_network_def_portgroup(def, NULL)->name, "b");
+    assert_string_equal(sv_network_def_portgroup(def, "a")->name, "a");
+    assert_null(sv_network_def_portgroup(def, "c"));
+    sv_network_def_free(def);
+    def = net_parse("<network><name>o</name><forward mode='bridge'/><bridge name='br0'/>"
+                    "<portgroup name='a'/></network>");
+    assert_null(sv_network_def_portgroup(def, NULL));
+    sv_network_def_free(def);
+}
+
 static void test_ip_helpers(void **state)
 {
     sv_ip_addr a, net, mask;
@@ -413,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_network_mac_generated),
         cmocka_unit_test(test_network_bridge_template),
         cmocka_unit_test(test_network_copy_and_inactive),
+        cmocka_unit_test(test_network_portgroup_lookup),
         cmocka_unit_test(test_ip_helpers),
         cmocka_unit_test(test_nwfilter_defaults),
         cmocka_unit_test(test_nwfilter_values),
