@@ -6,7 +6,10 @@
 # stderr and exit with the same status, command by command; also with -r
 # and -q, and `event --all --loop --timeout N` must see DEFINED/UNDEFINED.
 #
-#   interop.sh FRONTD SEPVIRSH DATADIR
+#   interop.sh FRONTD SEPVIRSH DATADIR [LIVE_TEST]
+#
+# LIVE_TEST (test_client_live) then exercises libsepvirt's calls against
+# the same daemon; its TAP lines are folded into this test's.
 #
 # Mutating commands run from the same state for both clients: virsh runs
 # the command, an undo command (through virsh) restores the state, then
@@ -17,6 +20,7 @@ set -u
 FRONTD=$(realpath "$1")
 SEPVIRSH=$(realpath "$2")
 DATA=$(realpath "$3")
+LIVE=${4:+$(realpath "$4")}
 
 if ! command -v virsh >/dev/null 2>&1; then
     echo "1..0 # SKIP virsh (libvirt-clients) not installed"
@@ -376,6 +380,25 @@ wait "${BG_PIDS[1]}"; echo $? >"$TMP/out/v.rc"
 BG_PIDS=()
 : >"$TMP/out/v.err"; : >"$TMP/out/s.err"
 report "event --event lifecycle --domain alpha (one shot, filtered)"
+
+# ---- libsepvirt calls --------------------------------------------------------------------
+if [ -n "$LIVE" ]; then
+    for obj in "undefine alpha" "undefine Beta" "net-undefine net1" "net-undefine net2"; do
+        virsh -q -c "$URI" "$obj" >/dev/null 2>&1
+    done
+    while IFS= read -r line; do
+        case $line in
+        "ok "*)
+            n=$((n + 1)); echo "ok $n - libsepvirt: ${line#* - }" ;;
+        "not ok "*)
+            n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - libsepvirt: ${line#* - }" ;;
+        "Bail out!"*)
+            n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - libsepvirt: $line" ;;
+        "1.."*) ;;
+        *) echo "# $line" ;;
+        esac
+    done < <("$LIVE" "$URI" "$DATA" 2>&1)
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
