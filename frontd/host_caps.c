@@ -243,6 +243,13 @@ typedef struct dmi_entry {
     const char *file;       /* under /sys/class/dmi/id */
 } dmi_entry;
 
+static void add_entry(sv_buf *b, const char *name, const char *value)
+{
+    sv_buf_printf(b, "    <entry name='%s'>", name);
+    sv_buf_escape_xml(b, value);
+    sv_buf_add(b, "</entry>\n");
+}
+
 /* Emit <section> with the entries that are readable; nothing if none. */
 static void format_dmi_section(sv_buf *b, const char *section, const dmi_entry *e, size_t n)
 {
@@ -260,9 +267,7 @@ static void format_dmi_section(sv_buf *b, const char *section, const dmi_entry *
             sv_buf_printf(b, "  <%s>\n", section);
             open = true;
         }
-        sv_buf_printf(b, "    <entry name='%s'>", e[i].name);
-        sv_buf_escape_xml(b, v);
-        sv_buf_add(b, "</entry>\n");
+        add_entry(b, e[i].name, v);
     }
     if (open)
         sv_buf_printf(b, "  </%s>\n", section);
@@ -280,10 +285,10 @@ static void format_processors(sv_buf *b)
     for (p = info; p && *p; ) {
         const char *end = strstr(p, "\n\n");
         _cleanup_free_ char *block = sv_strndup(p, end ? (size_t)(end - p) : strlen(p));
-        const char *id = strstr(block, "physical id");
-        const char *vendor = strstr(block, "vendor_id");
-        const char *model = strstr(block, "model name");
-        int this_socket = id ? atoi(strchr(id, ':') ? strchr(id, ':') + 1 : "0") : 0;
+        _cleanup_free_ char *id = sv_host_proc_field(block, "physical id");
+        _cleanup_free_ char *vendor = sv_host_proc_field(block, "vendor_id");
+        _cleanup_free_ char *model = sv_host_proc_field(block, "model name");
+        int this_socket = id ? atoi(id) : 0;
 
         p = end ? end + 2 : NULL;
         if (this_socket <= socket)
@@ -291,20 +296,10 @@ static void format_processors(sv_buf *b)
         socket = this_socket;
         sv_buf_add(b, "  <processor>\n");
         sv_buf_printf(b, "    <entry name='socket_destination'>CPU %d</entry>\n", socket);
-        if (vendor && strchr(vendor, ':')) {
-            const char *v = strchr(vendor, ':') + 2;
-            _cleanup_free_ char *val = sv_strndup(v, strcspn(v, "\n"));
-            sv_buf_add(b, "    <entry name='manufacturer'>");
-            sv_buf_escape_xml(b, val);
-            sv_buf_add(b, "</entry>\n");
-        }
-        if (model && strchr(model, ':')) {
-            const char *v = strchr(model, ':') + 2;
-            _cleanup_free_ char *val = sv_strndup(v, strcspn(v, "\n"));
-            sv_buf_add(b, "    <entry name='version'>");
-            sv_buf_escape_xml(b, val);
-            sv_buf_add(b, "</entry>\n");
-        }
+        if (vendor)
+            add_entry(b, "manufacturer", vendor);
+        if (model)
+            add_entry(b, "version", model);
         sv_buf_add(b, "  </processor>\n");
     }
 }

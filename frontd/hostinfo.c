@@ -26,8 +26,7 @@
 
 extern char **environ;
 
-/* Value of the first "key : value" line of a /proc file, or NULL. */
-static char *proc_field(const char *data, const char *key)
+char *sv_host_proc_field(const char *data, const char *key)
 {
     size_t klen = strlen(key);
 
@@ -58,7 +57,7 @@ static uint64_t meminfo_kib(const char *key)
 
     if (sv_read_file("/proc/meminfo", PROC_FILE_MAX, &data, NULL) < 0)
         return 0;
-    v = proc_field(data, key);
+    v = sv_host_proc_field(data, key);
     if (v)
         n = strtoull(v, NULL, 10);
     return n;
@@ -155,7 +154,7 @@ void sv_host_topology_get(sv_host_topology *t)
         t->cpus = 1;
 
     if (sv_read_file("/proc/cpuinfo", PROC_FILE_MAX, &cpuinfo, NULL) == 0) {
-        _cleanup_free_ char *mhz = proc_field(cpuinfo, "cpu MHz");
+        _cleanup_free_ char *mhz = sv_host_proc_field(cpuinfo, "cpu MHz");
         if (mhz)
             t->mhz = atoi(mhz);
     }

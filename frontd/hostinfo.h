@@ -63,6 +63,10 @@ int sv_host_max_vcpus(const char *type);
  * one generated at first use). */
 void sv_host_uuid(unsigned char uuid[16]);
 
+/* Value of the first "key : value" line of /proc text (cpuinfo,
+ * meminfo), malloc'ed, or NULL. */
+char *sv_host_proc_field(const char *data, const char *key);
+
 /* Documents (malloc'ed). */
 char *sv_host_capabilities_xml(void);
 char *sv_host_sysinfo_xml(void);

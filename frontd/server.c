@@ -289,14 +289,14 @@ static void handle_wakeups(void)
 
 static void client_event(sv_client *c, uint32_t events)
 {
+    /* Closing drops the loop's reference; keep c valid until we return. */
+    sv_client_ref(c);
     if (events & EPOLLOUT) {
         bool was_blocked = sv_client_paused(c);
-        if (sv_client_flush(c) < 0) {
+        if (sv_client_flush(c) < 0)
             client_close(c);
-            return;
-        }
         /* Output drained below the limit: calls may be buffered. */
-        if (was_blocked && !sv_client_paused(c))
+        else if (was_blocked && !sv_client_paused(c))
             client_readable(c);
     }
     if (!c->dead && (events & EPOLLIN))
@@ -304,6 +304,7 @@ static void client_event(sv_client *c, uint32_t events)
     /* Both directions are gone: nothing more can be read or delivered. */
     if (!c->dead && (events & (EPOLLHUP | EPOLLERR)))
         client_close(c);
+    sv_client_unref(c);
 }
 
 int sv_server_run(void)

@@ -76,6 +76,10 @@ class Daemon:
                 self.proc.wait()
         status = self.proc.returncode
         self.proc = None
+        if status != 0:
+            # Show why (sanitizer reports, fatal errors) in the test log.
+            for line in self.log_text().splitlines()[-60:]:
+                print("# daemon: " + line)
         self.log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
         return status
