@@ -420,7 +420,8 @@ int sepvirt_domain_get_security_label(sepvirt_domain *dom, sepvirt_security_labe
     n = ret.label.label_len;
     if (n >= sizeof(ret_label->label))
         n = sizeof(ret_label->label) - 1;
-    memcpy(ret_label->label, ret.label.label_val, n);
+    if (n > 0)   /* an empty array arrives as NULL */
+        memcpy(ret_label->label, ret.label.label_val, n);
     ret_label->enforcing = ret.enforcing;
     xdr_free((xdrproc_t)xdr_remote_domain_get_security_label_ret, (char *)&ret);
     return 0;

@@ -362,7 +362,8 @@ static void copy_char_array(char *dst, size_t dstlen, const char *src, unsigned 
 
     if (len >= dstlen)
         len = dstlen - 1;
-    memcpy(dst, src, len);
+    if (len > 0)   /* an empty array arrives as NULL */
+        memcpy(dst, src, len);
     dst[len] = '\0';
 }
 
