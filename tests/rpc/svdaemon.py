@@ -24,9 +24,11 @@ OK, ERROR = 0, 1
 
 
 class Daemon:
-    def __init__(self, binary, extra_args=(), config=None):
+    def __init__(self, binary, extra_args=(), config=None, uid=None):
+        """uid: run the daemon as this uid (and gid), owning the temp dir."""
         self.binary = binary
         self.tmp = tempfile.mkdtemp(prefix="sv-rpc-test-")
+        self.preexec = None
         self.run = os.path.join(self.tmp, "run")
         self.conf = os.path.join(self.tmp, "config")
         self.state = os.path.join(self.tmp, "state")
@@ -37,10 +39,20 @@ class Daemon:
         self.env = dict(os.environ, XDG_RUNTIME_DIR=os.path.join(self.tmp, "xdg"),
                         HOME=self.tmp, SEPVIRT_ROOT=self.tmp)
         self.log = open(os.path.join(self.tmp, "daemon.log"), "w+")
+        if uid is not None:
+            for root, dirs, files in os.walk(self.tmp):
+                for n in [root] + [os.path.join(root, x) for x in dirs + files]:
+                    os.chown(n, uid, uid)
+
+            def drop():
+                os.setgid(uid)
+                os.setgroups([])
+                os.setuid(uid)
+            self.preexec = drop
         self.proc = subprocess.Popen(
             [binary, "--session", "--runtime-dir", self.run, "--config-dir", self.conf,
              "--state-dir", self.state, *extra_args],
-            stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+            stdout=self.log, stderr=subprocess.STDOUT, env=self.env, preexec_fn=self.preexec)
         atexit.register(self.stop)
         self.sock = os.path.join(self.run, "sepvirt-sock")
         self.sock_ro = os.path.join(self.run, "sepvirt-sock-ro")
