@@ -320,56 +320,40 @@ static int proc_list_defined(sv_client *c, void *a, void *r)
 
 /* ---- simple queries and autostart --------------------------------------- */
 
-static int proc_is_active(sv_client *c, void *a, void *r)
+/* Answer a yes/no query about the domain dom names. */
+static int domain_flag(const remote_nonnull_domain *dom, sv_obj_flag flag, int *ret)
 {
-    remote_domain_is_active_args *args = a;
-    remote_domain_is_active_ret *ret = r;
-    sv_domain_obj *d = sv_proc_domain_get(&args->dom);
+    sv_domain_obj *d = sv_proc_domain_get(dom);
 
     if (!d)
         return -1;
-    ret->active = d->obj.active;
+    *ret = sv_obj_get_flag(&d->obj, flag);
     sv_domain_obj_end(d);
     return 0;
+}
+
+static int proc_is_active(sv_client *c, void *a, void *r)
+{
+    return domain_flag(&((remote_domain_is_active_args *)a)->dom, SV_OBJ_ACTIVE,
+                       &((remote_domain_is_active_ret *)r)->active);
 }
 
 static int proc_is_persistent(sv_client *c, void *a, void *r)
 {
-    remote_domain_is_persistent_args *args = a;
-    remote_domain_is_persistent_ret *ret = r;
-    sv_domain_obj *d = sv_proc_domain_get(&args->dom);
-
-    if (!d)
-        return -1;
-    ret->persistent = d->obj.persistent;
-    sv_domain_obj_end(d);
-    return 0;
+    return domain_flag(&((remote_domain_is_persistent_args *)a)->dom, SV_OBJ_PERSISTENT,
+                       &((remote_domain_is_persistent_ret *)r)->persistent);
 }
 
 static int proc_is_updated(sv_client *c, void *a, void *r)
 {
-    remote_domain_is_updated_args *args = a;
-    remote_domain_is_updated_ret *ret = r;
-    sv_domain_obj *d = sv_proc_domain_get(&args->dom);
-
-    if (!d)
-        return -1;
-    ret->updated = d->obj.updated;
-    sv_domain_obj_end(d);
-    return 0;
+    return domain_flag(&((remote_domain_is_updated_args *)a)->dom, SV_OBJ_UPDATED,
+                       &((remote_domain_is_updated_ret *)r)->updated);
 }
 
 static int proc_get_autostart(sv_client *c, void *a, void *r)
 {
-    remote_domain_get_autostart_args *args = a;
-    remote_domain_get_autostart_ret *ret = r;
-    sv_domain_obj *d = sv_proc_domain_get(&args->dom);
-
-    if (!d)
-        return -1;
-    ret->autostart = d->obj.autostart;
-    sv_domain_obj_end(d);
-    return 0;
+    return domain_flag(&((remote_domain_get_autostart_args *)a)->dom, SV_OBJ_AUTOSTART,
+                       &((remote_domain_get_autostart_ret *)r)->autostart);
 }
 
 static int proc_set_autostart(sv_client *c, void *a, void *r)
@@ -426,9 +410,9 @@ static const sv_proc domain_procs[] = {
                         "virDomainSetAutostart"),
 
     /* proc_domain_info.c */
-    SV_PROC_ENTRY(DOMAIN_GET_XML_DESC, domain_get_xml_desc, sv_proc_domain_get_xml_desc, 0,
+    SV_PROC_ENTRY(DOMAIN_GET_XML_DESC, domain_get_xml_desc, sv_proc_domain_get_xml_desc, I,
                   "virDomainGetXMLDesc"),
-    SV_PROC_ENTRY(DOMAIN_GET_INFO, domain_get_info, sv_proc_domain_get_info, 0,
+    SV_PROC_ENTRY(DOMAIN_GET_INFO, domain_get_info, sv_proc_domain_get_info, SV_PROC_TRY_INLINE,
                   "virDomainGetInfo"),
     SV_PROC_ENTRY(DOMAIN_GET_STATE, domain_get_state, sv_proc_domain_get_state, I,
                   "virDomainGetState"),
@@ -454,7 +438,7 @@ static const sv_proc domain_procs[] = {
                   sv_proc_domain_get_control_info, I, "virDomainGetControlInfo"),
 
     /* proc_domain_metadata.c */
-    SV_PROC_ENTRY(DOMAIN_GET_METADATA, domain_get_metadata, sv_proc_domain_get_metadata, 0,
+    SV_PROC_ENTRY(DOMAIN_GET_METADATA, domain_get_metadata, sv_proc_domain_get_metadata, I,
                   "virDomainGetMetadata"),
     SV_PROC_ENTRY_NORET(DOMAIN_SET_METADATA, domain_set_metadata, sv_proc_domain_set_metadata, W,
                         "virDomainSetMetadata"),

@@ -81,6 +81,12 @@ int sv_proc_domain_get_info(sv_client *c, void *a, void *r)
     if (d->obj.active && drv && drv->domain_get_info) {
         sv_domain_runtime_info info;
 
+        /* Asking the hypervisor may take a while: not on the event loop. */
+        if (sv_proc_on_event_loop()) {
+            sv_domain_obj_end(d);
+            return SV_PROC_DEFER;
+        }
+
         if (drv->domain_get_info(d, &info) < 0) {
             sv_domain_obj_end(d);
             return -1;

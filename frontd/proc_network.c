@@ -298,43 +298,34 @@ static int proc_get_bridge_name(sv_client *c, void *a, void *r)
     return rc;
 }
 
-static int proc_is_active(sv_client *c, void *a, void *r)
+/* Answer a yes/no query about the network net names. */
+static int network_flag(const remote_nonnull_network *net, sv_obj_flag flag, int *ret)
 {
-    remote_network_is_active_args *args = a;
-    remote_network_is_active_ret *ret = r;
-    sv_network_obj *n = network_get(&args->net);
+    sv_network_obj *n = network_get(net);
 
     if (!n)
         return -1;
-    ret->active = n->obj.active;
+    *ret = sv_obj_get_flag(&n->obj, flag);
     sv_network_obj_end(n);
     return 0;
+}
+
+static int proc_is_active(sv_client *c, void *a, void *r)
+{
+    return network_flag(&((remote_network_is_active_args *)a)->net, SV_OBJ_ACTIVE,
+                        &((remote_network_is_active_ret *)r)->active);
 }
 
 static int proc_is_persistent(sv_client *c, void *a, void *r)
 {
-    remote_network_is_persistent_args *args = a;
-    remote_network_is_persistent_ret *ret = r;
-    sv_network_obj *n = network_get(&args->net);
-
-    if (!n)
-        return -1;
-    ret->persistent = n->obj.persistent;
-    sv_network_obj_end(n);
-    return 0;
+    return network_flag(&((remote_network_is_persistent_args *)a)->net, SV_OBJ_PERSISTENT,
+                        &((remote_network_is_persistent_ret *)r)->persistent);
 }
 
 static int proc_get_autostart(sv_client *c, void *a, void *r)
 {
-    remote_network_get_autostart_args *args = a;
-    remote_network_get_autostart_ret *ret = r;
-    sv_network_obj *n = network_get(&args->net);
-
-    if (!n)
-        return -1;
-    ret->autostart = n->obj.autostart;
-    sv_network_obj_end(n);
-    return 0;
+    return network_flag(&((remote_network_get_autostart_args *)a)->net, SV_OBJ_AUTOSTART,
+                        &((remote_network_get_autostart_ret *)r)->autostart);
 }
 
 static int proc_set_autostart(sv_client *c, void *a, void *r)
@@ -464,7 +455,7 @@ static const sv_proc network_procs[] = {
     SV_PROC_ENTRY(NETWORK_CREATE_XML_FLAGS, network_create_xml_flags, proc_create_xml_flags, W,
                   "virNetworkCreateXMLFlags"),
     SV_PROC_ENTRY_NORET(NETWORK_DESTROY, network_destroy, proc_destroy, W, "virNetworkDestroy"),
-    SV_PROC_ENTRY(NETWORK_GET_XML_DESC, network_get_xml_desc, proc_get_xml_desc, 0,
+    SV_PROC_ENTRY(NETWORK_GET_XML_DESC, network_get_xml_desc, proc_get_xml_desc, I,
                   "virNetworkGetXMLDesc"),
     SV_PROC_ENTRY(NETWORK_GET_BRIDGE_NAME, network_get_bridge_name, proc_get_bridge_name, I,
                   "virNetworkGetBridgeName"),

@@ -223,6 +223,17 @@ static bool hmap_erase(hmap *m, sv_obj *obj)
 
 /* ---- objects ---------------------------------------------------------- */
 
+int sv_obj_get_flag(const sv_obj *obj, sv_obj_flag flag)
+{
+    switch (flag) {
+    case SV_OBJ_ACTIVE: return obj->active;
+    case SV_OBJ_PERSISTENT: return obj->persistent;
+    case SV_OBJ_UPDATED: return obj->updated;
+    case SV_OBJ_AUTOSTART: return obj->autostart;
+    }
+    return 0;
+}
+
 void *sv_obj_persistent_def(const sv_obj *obj)
 {
     return obj->new_def ? obj->new_def : obj->def;
@@ -480,7 +491,7 @@ static sv_obj *find_or_create(sv_objlist *list, void *def, bool *ret_created)
 
 int sv_objlist_define(sv_objlist *list, void **def, bool *ret_updated, sv_obj **ret_obj)
 {
-    bool created, was_persistent;
+    bool created, was_persistent, was_updated;
     void *old;
     sv_obj *obj = find_or_create(list, *def, &created);
 
@@ -501,6 +512,7 @@ int sv_objlist_define(sv_objlist *list, void **def, bool *ret_updated, sv_obj **
     }
 
     was_persistent = obj->persistent;
+    was_updated = obj->updated;
     if (obj->active) {
         old = obj->new_def;
         obj->new_def = *def;
@@ -516,6 +528,7 @@ int sv_objlist_define(sv_objlist *list, void **def, bool *ret_updated, sv_obj **
         else
             obj->def = old;
         obj->persistent = was_persistent;
+        obj->updated = was_updated;
         sv_obj_end(obj);
         return -1;
     }

@@ -81,6 +81,10 @@ struct sv_obj {
     bool job;                  /* a long operation owns the object */
 };
 
+/* One of obj's (locked) booleans, for the is-active style queries. */
+typedef enum { SV_OBJ_ACTIVE, SV_OBJ_PERSISTENT, SV_OBJ_UPDATED, SV_OBJ_AUTOSTART } sv_obj_flag;
+int sv_obj_get_flag(const sv_obj *obj, sv_obj_flag flag);
+
 /* The persistent config of obj (new_def when set, else def). */
 void *sv_obj_persistent_def(const sv_obj *obj);
 

@@ -110,13 +110,16 @@ check() {
     fi
 }
 
-virsh -c "$URI" event --all --loop --timeout 30 >"$TMP/events" 2>&1 &
-EVENTS_PID=$!
-BG_PIDS+=("$EVENTS_PID")
-virsh -c "$URI" net-event --event lifecycle --loop --timeout 30 >"$TMP/net-events" 2>&1 &
-NET_EVENTS_PID=$!
-BG_PIDS+=("$NET_EVENTS_PID")
-sleep 1   # both listeners registered before the first change
+# Domain and network event listeners, registered before the next change.
+start_listeners() {
+    virsh -c "$URI" event --all --loop --timeout 30 >"$TMP/events" 2>&1 &
+    EVENTS_PID=$!
+    virsh -c "$URI" net-event --event lifecycle --loop --timeout 30 >"$TMP/net-events" 2>&1 &
+    NET_EVENTS_PID=$!
+    BG_PIDS+=("$EVENTS_PID" "$NET_EVENTS_PID")
+    sleep 1
+}
+start_listeners
 
 # ---- define and list -------------------------------------------------------
 
@@ -341,13 +344,7 @@ EOF
 check "corrupt config reported on stderr" grep -q "broken.xml" "$TMP/frontd.log"
 check "corrupt config left in place" test -f "$TMP/cfg/qemu/broken.xml"
 rm -f "$TMP/cfg/qemu/broken.xml"
-virsh -c "$URI" event --all --loop --timeout 30 >"$TMP/events" 2>&1 &
-EVENTS_PID=$!
-BG_PIDS+=("$EVENTS_PID")
-virsh -c "$URI" net-event --event lifecycle --loop --timeout 30 >"$TMP/net-events" 2>&1 &
-NET_EVENTS_PID=$!
-BG_PIDS+=("$NET_EVENTS_PID")
-sleep 1
+start_listeners
 
 # ---- networks ----------------------------------------------------------------
 

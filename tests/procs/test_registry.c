@@ -326,27 +326,42 @@ static void test_ids(void **state)
 
 /* ---- listing -------------------------------------------------------------------- */
 
-/* Names matching flags, comma-separated, or "ERR" when refused. */
-static char *list_names(unsigned flags)
+typedef int (*list_fn)(unsigned flags, sv_obj ***ret_objs, size_t *ret_n);
+
+static int domain_list(unsigned flags, sv_obj ***ret_objs, size_t *ret_n)
 {
-    sv_domain_obj **objs;
+    return sv_domain_list(flags, (sv_domain_obj ***)ret_objs, ret_n);
+}
+
+static int network_list(unsigned flags, sv_obj ***ret_objs, size_t *ret_n)
+{
+    return sv_network_list(flags, (sv_network_obj ***)ret_objs, ret_n);
+}
+
+/* Check the names list() returns for flags, comma-separated ("ERR" when
+ * it refuses the flags). */
+static void check_names(list_fn list, unsigned flags, const char *expected)
+{
+    _cleanup_free_ char *got = NULL;
+    sv_obj **objs;
     sv_buf b = {0};
     size_t n;
 
-    if (sv_domain_list(flags, &objs, &n) < 0)
-        return sv_strdup("ERR");
-    for (size_t i = 0; i < n; i++)
-        sv_buf_printf(&b, "%s%s", i ? "," : "", objs[i]->obj.name);
-    sv_objlist_collect_free((sv_obj **)objs, n);
-    return b.data ? sv_buf_steal(&b) : sv_strdup("");
+    if (list(flags, &objs, &n) < 0) {
+        got = sv_strdup("ERR");
+    } else {
+        for (size_t i = 0; i < n; i++)
+            sv_buf_printf(&b, "%s%s", i ? "," : "", objs[i]->name);
+        sv_objlist_collect_free(objs, n);
+        got = b.data ? sv_buf_steal(&b) : sv_strdup("");
+    }
+    if (strcmp(got, expected) != 0)
+        fail_msg("flags 0x%x: expected '%s', got '%s'", flags, expected, got);
 }
 
 static void check_list(unsigned flags, const char *expected)
 {
-    _cleanup_free_ char *got = list_names(flags);
-
-    if (strcmp(got, expected) != 0)
-        fail_msg("flags 0x%x: expected '%s', got '%s'", flags, expected, got);
+    check_names(domain_list, flags, expected);
 }
 
 static void test_list_flags(void **state)
@@ -562,26 +577,9 @@ static void test_network_bridges(void **state)
     assert_string_equal(b5, "svt92");
 }
 
-static char *net_list(unsigned flags)
-{
-    sv_network_obj **objs;
-    sv_buf b = {0};
-    size_t n;
-
-    if (sv_network_list(flags, &objs, &n) < 0)
-        return sv_strdup("ERR");
-    for (size_t i = 0; i < n; i++)
-        sv_buf_printf(&b, "%s%s", i ? "," : "", objs[i]->obj.name);
-    sv_objlist_collect_free((sv_obj **)objs, n);
-    return b.data ? sv_buf_steal(&b) : sv_strdup("");
-}
-
 static void check_net_list(unsigned flags, const char *expected)
 {
-    _cleanup_free_ char *got = net_list(flags);
-
-    if (strcmp(got, expected) != 0)
-        fail_msg("flags 0x%x: expected '%s', got '%s'", flags, expected, got);
+    check_names(network_list, flags, expected);
 }
 
 static void test_network_state(void **state)
