@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "conf_any.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "domain_conf.h"
@@ -37,7 +38,14 @@ static sv_conf_kind detect_kind(const char *xml, size_t len)
         if (!lt || lt + 1 >= end)
             break;
         if (lt[1] == '?' || lt[1] == '!') {
-            p = lt + 2;
+            /* Skip the whole comment, PI or doctype: they may contain '<'. */
+            bool comment = end - lt >= 4 && memcmp(lt, "<!--", 4) == 0;
+            const char *close = comment ? memmem(lt + 4, (size_t)(end - lt - 4), "-->", 3)
+                                        : memchr(lt + 2, '>', (size_t)(end - lt - 2));
+
+            if (!close)
+                break;
+            p = close + 1;
             continue;
         }
         for (int i = 0; i <= SV_CONF_NWFILTER; i++) {

@@ -208,6 +208,6 @@ int main(int argc, char **argv)
         result(false, "all", "invalid-coverage", why);
     }
     printf("1..%d\n", n_pass + n_fail);
-    printf("%d passed, %d failed\n", n_pass, n_fail);
+    printf("# %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
