@@ -2,6 +2,7 @@
 #include "cl_uri.h"
 
 #include <ctype.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +21,16 @@ void cl_uri_env_from_process(cl_uri_env *env)
 {
     env->sepvirt_default_uri = getenv("SEPVIRT_DEFAULT_URI");
     env->libvirt_default_uri = getenv("LIBVIRT_DEFAULT_URI");
+    env->sepvirt_root = getenv("SEPVIRT_ROOT");
     env->xdg_runtime_dir = getenv("XDG_RUNTIME_DIR");
+    env->xdg_cache_home = getenv("XDG_CACHE_HOME");
     env->home = getenv("HOME");
     env->euid = geteuid();
+    if (!env->home || env->home[0] != '/') {
+        struct passwd *pw = getpwuid(env->euid);
+
+        env->home = pw && pw->pw_dir ? pw->pw_dir : NULL;
+    }
 }
 
 void cl_uri_clear(cl_uri *u)
@@ -69,14 +77,26 @@ static bool is_client_param(const char *key, size_t keylen)
     return false;
 }
 
-static const char *session_base(const cl_uri_env *env, char **ret_alloc)
+/* Only absolute values count, as for the daemon. */
+static bool usable(const char *dir)
 {
-    *ret_alloc = NULL;
-    if (env->xdg_runtime_dir && *env->xdg_runtime_dir)
-        return env->xdg_runtime_dir;
-    /* Same fallback GLib gives libvirt when XDG_RUNTIME_DIR is unset. */
-    *ret_alloc = sv_asprintf("%s/.cache", env->home && *env->home ? env->home : "/tmp");
-    return *ret_alloc;
+    return dir && dir[0] == '/';
+}
+
+/* The daemon's socket for the session or system instance. */
+static char *socket_path(const cl_uri_env *env, bool session, bool readonly)
+{
+    const char *name = readonly && !session ? CL_SOCKET_RO : CL_SOCKET;
+
+    if (usable(env->sepvirt_root))
+        return sv_asprintf("%s/run/%s", env->sepvirt_root, name);
+    if (!session)
+        return sv_asprintf("%s/%s", CL_SYSTEM_RUNDIR, name);
+    if (usable(env->xdg_runtime_dir))
+        return sv_asprintf("%s/sepvirt/%s", env->xdg_runtime_dir, name);
+    if (usable(env->xdg_cache_home))
+        return sv_asprintf("%s/sepvirt/run/%s", env->xdg_cache_home, name);
+    return sv_asprintf("%s/.cache/sepvirt/run/%s", usable(env->home) ? env->home : "", name);
 }
 
 int cl_uri_parse(const char *uri, bool readonly, const cl_uri_env *env, cl_uri *ret)
@@ -99,16 +119,11 @@ int cl_uri_parse(const char *uri, bool readonly, const cl_uri_env *env, cl_uri *
         u.open_name = sv_strdup("");
         if (env->euid == 0) {
             u.uri = sv_strdup("qemu:///system");
-            u.socket_path = sv_strdup(readonly ? CL_SYSTEM_SOCKET_RO : CL_SYSTEM_SOCKET);
         } else {
-            char *alloc;
-            const char *base = session_base(env, &alloc);
-
             u.uri = sv_strdup("qemu:///session");
-            u.socket_path = sv_asprintf("%s/%s", base, CL_SESSION_SOCKET_NAME);
             u.open_flags |= CL_OPEN_USER | CL_OPEN_AUTOSTART;
-            free(alloc);
         }
+        u.socket_path = socket_path(env, env->euid != 0, readonly);
         if (readonly)
             u.open_flags |= CL_OPEN_RO;
         *ret = u;
@@ -201,14 +216,8 @@ int cl_uri_parse(const char *uri, bool readonly, const cl_uri_env *env, cl_uri *
     if (socket) {
         u.socket_path = socket;
         socket = NULL;
-    } else if (strcmp(path, "/system") == 0) {
-        u.socket_path = sv_strdup(readonly ? CL_SYSTEM_SOCKET_RO : CL_SYSTEM_SOCKET);
-    } else if (strcmp(path, "/session") == 0) {
-        char *alloc;
-        const char *base = session_base(env, &alloc);
-
-        u.socket_path = sv_asprintf("%s/%s", base, CL_SESSION_SOCKET_NAME);
-        free(alloc);
+    } else if (strcmp(path, "/system") == 0 || strcmp(path, "/session") == 0) {
+        u.socket_path = socket_path(env, strcmp(path, "/session") == 0, readonly);
     } else {
         cl_uri_clear(&u);
         sv_error_set(SV_FROM_QEMU, SV_ERR_INTERNAL_ERROR,

@@ -16,17 +16,23 @@ enum {
     CL_OPEN_AUTOSTART = 1 << 2,
 };
 
-#define CL_SYSTEM_SOCKET "/run/sepvirt/sepvirt-sock"
-#define CL_SYSTEM_SOCKET_RO "/run/sepvirt/sepvirt-sock-ro"
-#define CL_SESSION_SOCKET_NAME "sepvirt/sepvirt-sock"
+/* Where sepvirt-frontd listens (see util/sv_store.c for its directories):
+ * system /run/sepvirt; session $XDG_RUNTIME_DIR/sepvirt, else
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/sepvirt/run; both $SEPVIRT_ROOT/run
+ * when that is set. */
+#define CL_SYSTEM_RUNDIR "/run/sepvirt"
+#define CL_SOCKET "sepvirt-sock"
+#define CL_SOCKET_RO "sepvirt-sock-ro"
 
 /* Everything the parser reads from the environment, passed in so that the
  * rules can be tested without touching the process environment. */
 typedef struct cl_uri_env {
     const char *sepvirt_default_uri;   /* $SEPVIRT_DEFAULT_URI */
     const char *libvirt_default_uri;   /* $LIBVIRT_DEFAULT_URI */
+    const char *sepvirt_root;          /* $SEPVIRT_ROOT */
     const char *xdg_runtime_dir;       /* $XDG_RUNTIME_DIR */
-    const char *home;                  /* $HOME */
+    const char *xdg_cache_home;        /* $XDG_CACHE_HOME */
+    const char *home;                  /* $HOME, else the passwd entry */
     uid_t euid;
 } cl_uri_env;
 

@@ -14,9 +14,11 @@ extern "C" {
 
 /* ---- Opening and closing ----------------------------------------------
  * URIs (the same forms libvirt accepts for a local daemon):
- *   qemu:///session   $XDG_RUNTIME_DIR/sepvirt/sepvirt-sock
+ *   qemu:///session   $XDG_RUNTIME_DIR/sepvirt/sepvirt-sock (without
+ *                     XDG_RUNTIME_DIR: ${XDG_CACHE_HOME:-~/.cache}/sepvirt/run/)
  *   qemu:///system    /run/sepvirt/sepvirt-sock (read-only: ...-sock-ro)
  *   qemu+unix:///system?socket=PATH   any socket path
+ * With $SEPVIRT_ROOT set, both instances live in $SEPVIRT_ROOT/run/.
  * uri NULL: $SEPVIRT_DEFAULT_URI, else $LIBVIRT_DEFAULT_URI, else
  * qemu:///session for ordinary users and qemu:///system for root.
  * Return a new connection or NULL with the thread's last error set. */

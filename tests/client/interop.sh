@@ -40,17 +40,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-mkdir -p "$TMP/run" "$TMP/cfg" "$TMP/state" "$TMP/home" "$TMP/out"
+mkdir -p "$TMP/run/sepvirt" "$TMP/cfg" "$TMP/state" "$TMP/home" "$TMP/out"
 # Both clients get the same private, predictable environment.
 export HOME=$TMP/home XDG_RUNTIME_DIR=$TMP/run XDG_CONFIG_HOME=$TMP/home/.config \
        XDG_CACHE_HOME=$TMP/home/.cache LC_ALL=C.UTF-8
 unset LIBVIRT_DEFAULT_URI SEPVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI \
       SEPVIRSH_DEFAULT_CONNECT_URI
 
-"$FRONTD" --session --runtime-dir "$TMP/run" --config-dir "$TMP/cfg" \
+# The session default for XDG_RUNTIME_DIR=$TMP/run, so that URI-less and
+# qemu:///session connections of sepvirsh reach this daemon too.
+"$FRONTD" --session --runtime-dir "$TMP/run/sepvirt" --config-dir "$TMP/cfg" \
     --state-dir "$TMP/state" >"$TMP/frontd.log" 2>&1 &
 DAEMON_PID=$!
-SOCK=$TMP/run/sepvirt-sock
+SOCK=$TMP/run/sepvirt/sepvirt-sock
 for _ in $(seq 100); do
     [ -S "$SOCK" ] && break
     sleep 0.05
@@ -297,6 +299,48 @@ same event --all --event lifecycle
 same event --all --timeout 0
 same event --event nosuch --timeout 1
 same net-event --list
+
+# ---- Default URIs (sepvirsh alone: virsh's defaults name libvirt's sockets) ----------
+expect() {
+    local desc=$1 want=$2
+    shift 2
+    n=$((n + 1))
+    got=$("$@" 2>&1)
+    if [ "$got" = "$want" ]; then
+        echo "ok $n - $desc"
+    else
+        failed=$((failed + 1))
+        echo "not ok $n - $desc"
+        printf '# want: %s\n# got:  %s\n' "$want" "$got"
+    fi
+}
+expect "qemu:///session finds the session daemon" "$(virsh -c "$URI" hostname)" \
+    "$SEPVIRSH" -q -c qemu:///session hostname
+if [ "$(id -u)" != 0 ]; then
+    expect "no URI: the session daemon names itself" "qemu:///session" "$SEPVIRSH" -q uri
+else
+    # Root defaults to the system instance; SEPVIRT_ROOT keeps this test
+    # away from a system daemon that may run on the machine.
+    expect "no URI as root: the system instance's socket" \
+        "$(printf '%s\n%s' 'error: failed to connect to the hypervisor' \
+           "error: Failed to connect socket to '$TMP/noroot/run/sepvirt-sock': No such file or directory")" \
+        env SEPVIRT_ROOT="$TMP/noroot" "$SEPVIRSH" -q uri
+fi
+expect "LIBVIRT_DEFAULT_URI is honoured" "$URI" env LIBVIRT_DEFAULT_URI="$URI" "$SEPVIRSH" -q uri
+expect "SEPVIRT_DEFAULT_URI wins over LIBVIRT_DEFAULT_URI" "qemu:///session" \
+    env LIBVIRT_DEFAULT_URI="$URI" SEPVIRT_DEFAULT_URI=qemu:///session "$SEPVIRSH" -q uri
+expect "SEPVIRSH_DEFAULT_CONNECT_URI is honoured" "$URI" \
+    env SEPVIRSH_DEFAULT_CONNECT_URI="$URI" "$SEPVIRSH" -q uri
+run virsh v -c "qemu:///session" hostname
+run "$SEPVIRSH" s -c "qemu:///session" hostname
+n=$((n + 1))
+if [ "$(cat "$TMP/out/v.rc")" = 1 ] && grep -q "Failed to connect socket to '.*/libvirt/" "$TMP/out/v.err"; then
+    echo "ok $n - virsh -c qemu:///session looks for libvirt's socket (so only sepvirsh is checked)"
+else
+    failed=$((failed + 1))
+    echo "not ok $n - virsh -c qemu:///session looks for libvirt's socket"
+    sed 's/^/# /' "$TMP/out/v.err"
+fi
 
 # ---- connect -----------------------------------------------------------------------
 same "connect; hostname"

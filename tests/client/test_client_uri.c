@@ -87,12 +87,33 @@ static void test_session_system(void **state)
                "/run/sepvirt/sepvirt-sock-ro", CL_OPEN_RO, false);
     noxdg.xdg_runtime_dir = NULL;
     expect_uri("qemu:///session", false, &noxdg, "qemu:///session", "qemu:///session",
-               "/home/u/.cache/sepvirt/sepvirt-sock", CL_OPEN_USER | CL_OPEN_AUTOSTART, false);
+               "/home/u/.cache/sepvirt/run/sepvirt-sock", CL_OPEN_USER | CL_OPEN_AUTOSTART,
+               false);
+    /* Relative XDG values are ignored, as the daemon ignores them. */
+    noxdg.xdg_runtime_dir = "relative";
+    noxdg.xdg_cache_home = "/c";
+    expect_uri("qemu:///session", false, &noxdg, "qemu:///session", "qemu:///session",
+               "/c/sepvirt/run/sepvirt-sock", CL_OPEN_USER | CL_OPEN_AUTOSTART, false);
     /* root's session has no USER bit, like libvirt. */
     expect_uri("qemu:///session", false, &root_env, "qemu:///session", "qemu:///session",
-               "/root/.cache/sepvirt/sepvirt-sock", 0, false);
+               "/root/.cache/sepvirt/run/sepvirt-sock", 0, false);
     expect_uri("QEMU+UNIX:///system", false, &root_env, "QEMU+UNIX:///system",
                "qemu:///system", "/run/sepvirt/sepvirt-sock", 0, false);
+}
+
+static void test_sepvirt_root(void **state)
+{
+    cl_uri_env env = user_env;
+
+    (void)state;
+    env.sepvirt_root = "/srv/sv";
+    expect_uri("qemu:///session", false, &env, "qemu:///session", "qemu:///session",
+               "/srv/sv/run/sepvirt-sock", CL_OPEN_USER | CL_OPEN_AUTOSTART, false);
+    expect_uri("qemu:///system", true, &env, "qemu:///system", "qemu:///system",
+               "/srv/sv/run/sepvirt-sock-ro", CL_OPEN_RO, false);
+    /* An explicit socket still wins. */
+    expect_uri("qemu:///system?socket=/s", false, &env, "qemu:///system?socket=/s",
+               "qemu:///system", "/s", 0, false);
 }
 
 static void test_socket_param(void **state)
@@ -133,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_default_root),
         cmocka_unit_test(test_env_precedence),
         cmocka_unit_test(test_session_system),
+        cmocka_unit_test(test_sepvirt_root),
         cmocka_unit_test(test_socket_param),
         cmocka_unit_test(test_errors),
     };
