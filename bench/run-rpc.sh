@@ -4,16 +4,22 @@
 # against sepvirt-frontd and against Debian's libvirtd, in one run; prints
 # calls/s of both, the ratio, and both daemons' RSS.
 #
-#   bench/run-rpc.sh [LOOPS]        (default 20000; needs root for libvirtd)
+#   bench/run-rpc.sh [LOOPS [ROUNDS]]   (default 20000 loops, 3 rounds)
+#
+# Both daemons run side by side and the rounds alternate between them, so
+# that load from elsewhere on the machine hits both alike; the median
+# round of each is reported.  RSS is read after the last round.
 #
 # sepvirt-frontd runs in session mode under a temporary directory.
-# libvirtd (qemu:///system) runs inside a network namespace and a private
-# mount namespace whose /run, /var/lib, /var/cache, /var/log and
-# /etc/libvirt are empty tmpfs/private directories, so it starts no
+# libvirtd (qemu:///system; needs root and libvirt-daemon-system) runs in a
+# network namespace and a private mount namespace whose /run, /var/lib,
+# /var/cache, /var/log, /etc/libvirt, /etc/passwd and /etc/group are
+# private, with its socket in the temporary directory: it starts no
 # network, touches no host state and leaves nothing behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 loops=${1:-20000}
+rounds=${2:-3}
 build=${SV_BUILD:-build}
 py=/usr/bin/python3
 
@@ -26,15 +32,21 @@ frontd=$(realpath "$build/frontd/sepvirt-frontd")
 tmp=$(mktemp -d /tmp/sv-bench-rpc.XXXXXX)
 ns=svbench-rpc-$$
 fpid=
+lpid=
 cleanup() {
-  [ -n "$fpid" ] && kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null || true
-  if [ -f "$tmp/libvirtd.pid" ]; then
-    kill "$(cat "$tmp/libvirtd.pid")" 2>/dev/null || true
-  fi
+  for p in $fpid $lpid; do
+    kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
+  done
   ip netns del "$ns" 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+wait_socket() {
+  for _ in $(seq 400); do [ -S "$1" ] && return 0; sleep 0.05; done
+  echo "run-rpc: $2 did not create $1" >&2
+  return 1
+}
 
 # ---- sepvirt-frontd ------------------------------------------------------
 mkdir -p "$tmp/sv"
@@ -42,24 +54,20 @@ SEPVIRT_ROOT="$tmp/sv" XDG_RUNTIME_DIR="$tmp/sv/xdg" "$frontd" --session \
   --runtime-dir "$tmp/sv/run" --config-dir "$tmp/sv/config" --state-dir "$tmp/sv/state" \
   >"$tmp/frontd.log" 2>&1 &
 fpid=$!
-for _ in $(seq 200); do [ -S "$tmp/sv/run/sepvirt-sock" ] && break; sleep 0.05; done
-"$py" bench/rpc_bench.py --label sepvirt-frontd --loops "$loops" --pid "$fpid" \
-  --uri "qemu+unix:///session?socket=$tmp/sv/run/sepvirt-sock" >"$tmp/sv.json"
-kill "$fpid"; wait "$fpid" 2>/dev/null || true; fpid=
+wait_socket "$tmp/sv/run/sepvirt-sock" sepvirt-frontd
 
 # ---- libvirtd ------------------------------------------------------------
-have_libvirtd=0
 if [ "$(id -u)" -eq 0 ] && command -v libvirtd >/dev/null; then
-  have_libvirtd=1
-  mkdir -p "$tmp/etc-libvirt"
-  cat >"$tmp/etc-libvirt/libvirtd.conf" <<'EOF'
+  mkdir -p "$tmp/etc-libvirt" "$tmp/lvsock"
+  cat >"$tmp/etc-libvirt/libvirtd.conf" <<EOF
+unix_sock_dir = "$tmp/lvsock"
 auth_unix_rw = "none"
 auth_unix_ro = "none"
 unix_sock_rw_perms = "0700"
 EOF
   # libvirtd's qemu driver resolves its built-in user libvirt-qemu before it
   # reads qemu.conf; that account exists only once the package's maintainer
-  # scripts ran.  Give the namespace private passwd/group copies that have
+  # scripts ran.  The namespace gets private passwd/group copies that have
   # it (the host's files are not touched); no guest is started, so the
   # driver may run as root.
   cat >"$tmp/etc-libvirt/qemu.conf" <<'EOF'
@@ -75,40 +83,55 @@ EOF
   getent group kvm >/dev/null || echo "kvm:x:64056:" >>"$tmp/group"
   getent group libvirt >/dev/null || echo "libvirt:x:64057:" >>"$tmp/group"
   ip netns add "$ns"
+  # Every step execs, so $! is libvirtd itself.
   ip netns exec "$ns" unshare --mount --propagation private bash -euo pipefail -c '
-    tmp=$1; loops=$2; py=$3
+    tmp=$1
     for d in /run /var/lib /var/cache /var/log; do mount -t tmpfs tmpfs "$d"; mkdir "$d/libvirt"; done
     mount --bind "$tmp/etc-libvirt" /etc/libvirt
     mount --bind "$tmp/passwd" /etc/passwd
     mount --bind "$tmp/group" /etc/group
     ip link set lo up
-    libvirtd --daemon --pid-file="$tmp/libvirtd.pid"
-    for _ in $(seq 400); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.05; done
-    pid=$(cat "$tmp/libvirtd.pid")
-    "$py" bench/rpc_bench.py --label libvirtd --loops "$loops" --pid "$pid" \
-      --uri qemu:///system >"$tmp/lv.json"
-    kill "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    rm -f "$tmp/libvirtd.pid"
-  ' _ "$tmp" "$loops" "$py"
+    exec libvirtd
+  ' _ "$tmp" >"$tmp/libvirtd.log" 2>&1 &
+  lpid=$!
+  wait_socket "$tmp/lvsock/libvirt-sock" libvirtd
 fi
 
-"$py" - "$tmp/sv.json" "$tmp/lv.json" "$have_libvirtd" <<'PY'
-import json, sys, os, datetime, platform
-sv = json.load(open(sys.argv[1]))
-lv = json.load(open(sys.argv[2])) if sys.argv[3] == "1" and os.path.exists(sys.argv[2]) else None
-print("RPC benchmark: %d x (lookupByName + info), python3-libvirt, %s, %d CPUs, %s"
-      % (sv["loops"], platform.node(), os.cpu_count(), datetime.date.today()))
-def row(r):
-    print("  %-15s %9.0f loops/s  %9.0f RPCs/s   RSS %6d KiB before, %6d KiB after"
-          % (r["label"], r["loops_per_s"], r["rpcs_per_s"], r["rss_before_kib"], r["rss_after_kib"]))
-row(sv)
+# ---- alternate rounds ----------------------------------------------------
+for r in $(seq "$rounds"); do
+  "$py" bench/rpc_bench.py --label sepvirt-frontd --loops "$loops" --pid "$fpid" \
+    --uri "qemu+unix:///session?socket=$tmp/sv/run/sepvirt-sock" >>"$tmp/sv.json"
+  if [ -n "$lpid" ]; then
+    "$py" bench/rpc_bench.py --label libvirtd --loops "$loops" --pid "$lpid" \
+      --uri "qemu+unix:///system?socket=$tmp/lvsock/libvirt-sock" >>"$tmp/lv.json"
+  fi
+done
+
+"$py" - "$tmp/sv.json" "$tmp/lv.json" <<'PY'
+import datetime, json, os, platform, statistics, sys
+
+def load(path):
+    if not os.path.exists(path):
+        return None
+    runs = [json.loads(line) for line in open(path)]
+    med = statistics.median(r["loops_per_s"] for r in runs)
+    return {"label": runs[0]["label"], "loops": runs[0]["loops"], "rounds": len(runs),
+            "loops_per_s": med, "all": [r["loops_per_s"] for r in runs],
+            "rss_before_kib": runs[0]["rss_before_kib"], "rss_after_kib": runs[-1]["rss_after_kib"]}
+
+sv, lv = load(sys.argv[1]), load(sys.argv[2])
+print("RPC benchmark: %d x (lookupByName + info) per round, median of %d rounds, "
+      "python3-libvirt; %s, %d CPUs, load %.1f, %s"
+      % (sv["loops"], sv["rounds"], platform.node(), os.cpu_count(), os.getloadavg()[0],
+         datetime.date.today()))
+for r in (sv, lv):
+    if r:
+        print("  %-15s %8.0f loops/s %8.0f RPCs/s  (rounds: %s)  RSS %6d KiB fresh, %6d KiB after"
+              % (r["label"], r["loops_per_s"], 2 * r["loops_per_s"],
+                 " ".join("%.0f" % x for x in r["all"]), r["rss_before_kib"], r["rss_after_kib"]))
 if lv:
-    row(lv)
-    ratio = sv["loops_per_s"] / lv["loops_per_s"]
-    rss = sv["rss_after_kib"] / lv["rss_after_kib"]
     print("  speed ratio sepvirt/libvirtd: %.2fx (target >= 3x)   RSS ratio: %.3f (target <= 0.25)"
-          % (ratio, rss))
+          % (sv["loops_per_s"] / lv["loops_per_s"], sv["rss_after_kib"] / lv["rss_after_kib"]))
 else:
     print("  libvirtd: not run (needs root and libvirt-daemon-system:"
           " SV_WITH_LIBVIRTD=1 bash scripts/install-deps.sh)")

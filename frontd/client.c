@@ -24,6 +24,7 @@ sv_client *sv_client_new(int fd, int epfd, const struct ucred *cred, bool ro_soc
     c->permitted = permitted;
     c->max_inflight = max_inflight ? max_inflight : 1;
     c->interest = EPOLLIN;
+    c->reader.trust_short_reads = 1;   /* the event loop polls level-triggered */
     return c;
 }
 

@@ -81,8 +81,13 @@ int sv_rpc_reader_next(sv_rpc_reader *r, int fd, uint8_t **ret_buf, size_t *ret_
                 return rc;
             if (r->big)
                 continue;
+            if (r->drained) {
+                r->drained = 0;
+                return 0;
+            }
             n = read(fd, r->staging + r->end, SV_RPC_READER_STAGING - r->end);
             if (n > 0) {
+                r->drained = r->trust_short_reads && (size_t)n < SV_RPC_READER_STAGING - r->end;
                 r->end += (size_t)n;
                 continue;
             }

@@ -18,6 +18,12 @@ typedef struct sv_rpc_reader {
     size_t start, end;    /* unread bytes are staging[start..end) */
     uint8_t *big;         /* message being read directly, or NULL */
     size_t big_len, big_have;
+    /* Set by callers that poll the fd level-triggered: after a read() that
+     * returned less than asked (the socket is drained), report "no message
+     * yet" instead of trying read() again, saving one syscall per message;
+     * the poller reports the fd again when more arrives. */
+    int trust_short_reads;
+    int drained;
 } sv_rpc_reader;
 
 /* Return the next complete message from fd.
