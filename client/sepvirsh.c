@@ -218,7 +218,7 @@ static bool cmd_help(sh_ctl *ctl, const sh_cmd *cmd)
     const sh_cmd_def *def;
 
     if (sh_opt_string(cmd, "command", &name) <= 0) {
-        sh_print(ctl, "Grouping of commands:\n\n");
+        sh_print(ctl, "Grouped commands:\n\n");
         for (const sh_cmd_group *g = sh_groups; g->name; g++)
             print_group(ctl, g);
         return true;
@@ -269,10 +269,10 @@ static const sh_opt_def opts_connect[] = {
 
 /* Commands that need no connection; listed with the host commands. */
 const sh_cmd_def sh_shell_cmds[] = {
-    { "connect", cmd_connect, opts_connect, "(re)connect to hypervisor", SH_CMD_NOCONNECT },
     { "exit", cmd_quit, NULL, "quit this interactive terminal", SH_CMD_NOCONNECT },
     { "help", cmd_help, opts_help, "print help", SH_CMD_NOCONNECT },
     { "quit", cmd_quit, NULL, "quit this interactive terminal", SH_CMD_NOCONNECT },
+    { "connect", cmd_connect, opts_connect, "(re)connect to hypervisor", SH_CMD_NOCONNECT },
     { NULL, NULL, NULL, NULL, 0 },
 };
 

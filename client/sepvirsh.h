@@ -56,6 +56,9 @@ extern const sh_cmd_def sh_monitor_cmds[];
 extern const sh_cmd_def sh_network_cmds[];
 extern const sh_cmd_def sh_event_cmds[];
 extern const sh_cmd_def sh_shell_cmds[];
+/* net-event lives with the event code, listed with the network commands. */
+bool sh_cmd_net_event(sh_ctl *ctl, const sh_cmd *cmd);
+extern const sh_opt_def sh_opts_net_event[];
 
 typedef struct sh_cmd_group {
     const char *name;      /* "Domain Management" */

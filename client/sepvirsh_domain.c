@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Domain management commands: define/undefine, XML, autostart, metadata,
  * descriptions and the lifecycle (start/destroy/shutdown/...). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,6 +287,50 @@ static bool cmd_desc(sh_ctl *ctl, const sh_cmd *cmd)
     return ret;
 }
 
+/* ---- domid, domname, domuuid -------------------------------------------------------- */
+
+static bool cmd_domid(sh_ctl *ctl, const sh_cmd *cmd)
+{
+    sepvirt_domain *dom = sh_lookup_domain(ctl, cmd, "domain", SH_BYNAME | SH_BYUUID, NULL);
+    unsigned int id;
+
+    if (!dom)
+        return false;
+    id = sepvirt_domain_get_id(dom);
+    if (id == (unsigned int)-1)
+        sh_print(ctl, "%s\n", "-");
+    else
+        sh_print(ctl, "%d\n", (int)id);
+    sepvirt_domain_free(dom);
+    return true;
+}
+
+static bool cmd_domname(sh_ctl *ctl, const sh_cmd *cmd)
+{
+    sepvirt_domain *dom = sh_lookup_domain(ctl, cmd, "domain", SH_BYID | SH_BYUUID, NULL);
+
+    if (!dom)
+        return false;
+    sh_print(ctl, "%s\n", sepvirt_domain_get_name(dom));
+    sepvirt_domain_free(dom);
+    return true;
+}
+
+static bool cmd_domuuid(sh_ctl *ctl, const sh_cmd *cmd)
+{
+    sepvirt_domain *dom = sh_lookup_domain(ctl, cmd, "domain", SH_BYID | SH_BYNAME, NULL);
+    char uuid[SEPVIRT_UUID_STRING_BUFLEN];
+
+    if (!dom)
+        return false;
+    if (sepvirt_domain_get_uuid_string(dom, uuid) == 0)
+        sh_print(ctl, "%s\n", uuid);
+    else
+        sh_error(ctl, "%s", "failed to get domain UUID");
+    sepvirt_domain_free(dom);
+    return true;
+}
+
 /* ---- Lifecycle ---------------------------------------------------------------------- */
 
 static bool cmd_start(sh_ctl *ctl, const sh_cmd *cmd)
@@ -569,6 +614,21 @@ static const sh_opt_def opts_mode[] = {
     OPT_END,
 };
 
+static const sh_opt_def opts_domid[] = {
+    { "domain", SH_OT_DATA, SH_OFLAG_REQ, "domain name or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+static const sh_opt_def opts_domname[] = {
+    { "domain", SH_OT_DATA, SH_OFLAG_REQ, "domain id or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+static const sh_opt_def opts_domuuid[] = {
+    { "domain", SH_OT_DATA, SH_OFLAG_REQ, "domain id or name" },
+    { NULL, 0, 0, NULL },
+};
+
 static const sh_opt_def opts_domain_only[] = {
     OPT_DOMAIN("domain name, id or uuid"),
     OPT_END,
@@ -580,6 +640,9 @@ const sh_cmd_def sh_domain_cmds[] = {
     { "define", cmd_define, opts_define, "define (but don't start) a domain from an XML file", 0 },
     { "desc", cmd_desc, opts_desc, "show or set domain's description or title", 0 },
     { "destroy", cmd_destroy, opts_destroy, "destroy (stop) a domain", 0 },
+    { "domid", cmd_domid, opts_domid, "convert a domain name or UUID to domain id", 0 },
+    { "domname", cmd_domname, opts_domname, "convert a domain id or UUID to domain name", 0 },
+    { "domuuid", cmd_domuuid, opts_domuuid, "convert a domain name or id to domain UUID", 0 },
     { "dumpxml", cmd_dumpxml, opts_dumpxml, "domain information in XML", 0 },
     { "metadata", cmd_metadata, opts_metadata, "show or set domain's custom XML metadata", 0 },
     { "reboot", cmd_reboot, opts_mode, "reboot a domain", 0 },

@@ -299,7 +299,7 @@ static bool cmd_event(sh_ctl *ctl, const sh_cmd *cmd)
     return ret;
 }
 
-static bool cmd_net_event(sh_ctl *ctl, const sh_cmd *cmd)
+bool sh_cmd_net_event(sh_ctl *ctl, const sh_cmd *cmd)
 {
     const char *name = NULL;
     sepvirt_network *net = NULL;
@@ -353,7 +353,7 @@ static const sh_opt_def opts_event[] = {
     { NULL, 0, 0, NULL },
 };
 
-static const sh_opt_def opts_net_event[] = {
+const sh_opt_def sh_opts_net_event[] = {
     { "network", SH_OT_STRING, 0, "filter by network name or uuid" },
     { "event", SH_OT_STRING, 0, "which event type to wait for" },
     { "loop", SH_OT_BOOL, 0, "loop until timeout or interrupt, rather than one-shot" },
@@ -365,6 +365,5 @@ static const sh_opt_def opts_net_event[] = {
 
 const sh_cmd_def sh_event_cmds[] = {
     { "event", cmd_event, opts_event, "Domain Events", 0 },
-    { "net-event", cmd_net_event, opts_net_event, "Network Events", 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };

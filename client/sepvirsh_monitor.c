@@ -344,7 +344,7 @@ static bool cmd_dominfo(sh_ctl *ctl, const sh_cmd *cmd)
     return ret;
 }
 
-/* ---- domstate, domid, domname, domuuid -------------------------------------------- */
+/* ---- domstate ----------------------------------------------------------------------- */
 
 static const sh_opt_def opts_domstate[] = {
     { "domain", SH_OT_DATA, SH_OFLAG_REQ, "domain name, id or uuid" },
@@ -371,69 +371,9 @@ static bool cmd_domstate(sh_ctl *ctl, const sh_cmd *cmd)
     return true;
 }
 
-static bool cmd_domid(sh_ctl *ctl, const sh_cmd *cmd)
-{
-    sepvirt_domain *dom = sh_lookup_domain(ctl, cmd, "domain", SH_BYNAME | SH_BYUUID, NULL);
-    unsigned int id;
-
-    if (!dom)
-        return false;
-    id = sepvirt_domain_get_id(dom);
-    if (id == (unsigned int)-1)
-        sh_print(ctl, "%s\n", "-");
-    else
-        sh_print(ctl, "%d\n", (int)id);
-    sepvirt_domain_free(dom);
-    return true;
-}
-
-static bool cmd_domname(sh_ctl *ctl, const sh_cmd *cmd)
-{
-    sepvirt_domain *dom = sh_lookup_domain(ctl, cmd, "domain", SH_BYID | SH_BYUUID, NULL);
-
-    if (!dom)
-        return false;
-    sh_print(ctl, "%s\n", sepvirt_domain_get_name(dom));
-    sepvirt_domain_free(dom);
-    return true;
-}
-
-static bool cmd_domuuid(sh_ctl *ctl, const sh_cmd *cmd)
-{
-    sepvirt_domain *dom = sh_lookup_domain(ctl, cmd, "domain", SH_BYID | SH_BYNAME, NULL);
-    char uuid[SEPVIRT_UUID_STRING_BUFLEN];
-
-    if (!dom)
-        return false;
-    if (sepvirt_domain_get_uuid_string(dom, uuid) == 0)
-        sh_print(ctl, "%s\n", uuid);
-    else
-        sh_error(ctl, "%s", "failed to get domain UUID");
-    sepvirt_domain_free(dom);
-    return true;
-}
-
-static const sh_opt_def opts_domid[] = {
-    { "domain", SH_OT_DATA, SH_OFLAG_REQ, "domain name or uuid" },
-    { NULL, 0, 0, NULL },
-};
-
-static const sh_opt_def opts_domname[] = {
-    { "domain", SH_OT_DATA, SH_OFLAG_REQ, "domain id or uuid" },
-    { NULL, 0, 0, NULL },
-};
-
-static const sh_opt_def opts_domuuid[] = {
-    { "domain", SH_OT_DATA, SH_OFLAG_REQ, "domain id or name" },
-    { NULL, 0, 0, NULL },
-};
-
 const sh_cmd_def sh_monitor_cmds[] = {
-    { "domid", cmd_domid, opts_domid, "convert a domain name or UUID to domain id", 0 },
     { "dominfo", cmd_dominfo, opts_domain, "domain information", 0 },
-    { "domname", cmd_domname, opts_domname, "convert a domain id or UUID to domain name", 0 },
     { "domstate", cmd_domstate, opts_domstate, "domain state", 0 },
-    { "domuuid", cmd_domuuid, opts_domuuid, "convert a domain name or id to domain UUID", 0 },
     { "list", cmd_list, opts_list, "list domains", 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };

@@ -320,6 +320,7 @@ const sh_cmd_def sh_network_cmds[] = {
       "define an inactive persistent virtual network or modify an existing persistent one from an XML file", 0 },
     { "net-destroy", cmd_net_destroy, opts_network, "destroy (stop) a network", 0 },
     { "net-dumpxml", cmd_net_dumpxml, opts_net_dumpxml, "network information in XML", 0 },
+    { "net-event", sh_cmd_net_event, sh_opts_net_event, "Network Events", 0 },
     { "net-info", cmd_net_info, opts_network, "network information", 0 },
     { "net-list", cmd_net_list, opts_net_list, "list networks", 0 },
     { "net-name", cmd_net_name, opts_net_name, "convert a network UUID to network name", 0 },
