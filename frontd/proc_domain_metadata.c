@@ -148,6 +148,11 @@ int sv_proc_domain_set_metadata(sv_client *c, void *a, void *r)
         return -1;
     if (!(d = sv_proc_domain_get(&args->dom)))
         return -1;
+    /* The configs change: not while a lifecycle operation uses them. */
+    if (sv_obj_begin_job(&d->obj) < 0) {
+        sv_domain_obj_end(d);
+        return -1;
+    }
     if (sv_proc_domain_impact(d, &flags) < 0)
         goto out;
     /* Compute every new value before changing anything. */
@@ -185,6 +190,7 @@ int sv_proc_domain_set_metadata(sv_client *c, void *a, void *r)
 out:
     free(live_val);
     free(conf_val);
+    sv_obj_end_job(&d->obj);
     sv_domain_obj_end(d);
     return rc;
 }

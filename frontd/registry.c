@@ -511,6 +511,12 @@ int sv_objlist_define(sv_objlist *list, void **def, bool *ret_updated, sv_obj **
         return 0;
     }
 
+    /* A lifecycle operation may be using the configs with the lock
+     * dropped: wait for it to finish before replacing one. */
+    if (sv_obj_begin_job(obj) < 0) {
+        sv_obj_end(obj);
+        return -1;
+    }
     was_persistent = obj->persistent;
     was_updated = obj->updated;
     if (obj->active) {
@@ -529,9 +535,11 @@ int sv_objlist_define(sv_objlist *list, void **def, bool *ret_updated, sv_obj **
             obj->def = old;
         obj->persistent = was_persistent;
         obj->updated = was_updated;
+        sv_obj_end_job(obj);
         sv_obj_end(obj);
         return -1;
     }
+    sv_obj_end_job(obj);
     if (old)
         list->klass->def_free(old);
     *def = NULL;

@@ -127,7 +127,8 @@ sv_obj *sv_objlist_find_id(sv_objlist *list, int id);
  * *def is taken, *ret_updated says whether an object existed, *ret_obj is
  * the object, referenced and locked.  Errors (code 9 OPERATION_FAILED):
  * same UUID with another name, same name with another UUID, object being
- * removed; store errors. */
+ * removed; store errors.  An existing object is changed only once no
+ * lifecycle job owns it (the call waits). */
 int sv_objlist_define(sv_objlist *list, void **def, bool *ret_updated, sv_obj **ret_obj);
 
 /* Add *def as the live config of an object about to be started (create

@@ -102,6 +102,8 @@ eq(len(conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_INACTIVE |
    "listAllDomains(INACTIVE|PERSISTENT)")
 eq(conn.listDefinedDomains(), ["vm1", "vm2"], "listDefinedDomains")
 eq(conn.numOfDomains(), 0, "numOfDomains")
+eq(conn.numOfDefinedDomains(), 2, "numOfDefinedDomains")
+eq(conn.listDomainsID(), [], "listDomainsID")
 
 d = conn.lookupByName("vm1")
 eq(d.UUIDString(), "11111111-2222-3333-4444-555555555555", "lookupByName/UUIDString")
@@ -153,6 +155,10 @@ eq(conn.listAllDomains(), [], "undefine/undefineFlags")
 net = conn.networkDefineXML(read("net1.xml"))
 eq(net.name(), "net1", "networkDefineXML")
 eq([x.name() for x in conn.listAllNetworks()], ["net1"], "listAllNetworks")
+eq((conn.listNetworks(), conn.listDefinedNetworks()), ([], ["net1"]),
+   "listNetworks/listDefinedNetworks")
+eq((conn.numOfNetworks(), conn.numOfDefinedNetworks()), (0, 1),
+   "numOfNetworks/numOfDefinedNetworks")
 eq(conn.networkLookupByUUIDString("aaaaaaaa-2222-3333-4444-555555555555").name(), "net1",
    "networkLookupByUUIDString")
 net = conn.networkLookupByName("net1")
