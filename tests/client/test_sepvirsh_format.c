@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "sepvirsh_format.h"
+#include "sv_config.h"
 
 static void expect_table(sh_table *t, bool header, const char *want)
 {
@@ -169,6 +170,10 @@ static void test_nodeinfo_and_version(void **state)
     assert_string_equal(buf, "7.2.22");
     sh_version_str(SEPVIRT_VERSION_NUMBER, buf);
     assert_string_equal(buf, SEPVIRT_VERSION_STRING);
+    /* The public header's version is the project's (meson.build). */
+    assert_string_equal(SEPVIRT_VERSION_STRING, SV_VERSION);
+    assert_true(SEPVIRT_CHECK_VERSION(0, 1, 0));
+    assert_false(SEPVIRT_CHECK_VERSION(SEPVIRT_VERSION_MAJOR + 1, 0, 0));
 }
 
 int main(void)
