@@ -6,7 +6,6 @@
  * procedures' checks, state/reason tracking, transient-domain handling and
  * error texts are exercised before the QEMU and network drivers exist.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +19,7 @@
 #include "domain_registry.h"
 #include "driver.h"
 #include "network_registry.h"
+#include "procs_fixture.h"
 #include "registry.h"
 #include "sv_error.h"
 #include "sv_util.h"
@@ -102,24 +102,11 @@ typedef struct fixture {
     char dir[64];
 } fixture;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture *f = sv_malloc0(sizeof(*f));
-    _cleanup_free_ char *st = NULL;
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/sv-procs-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    st = sv_asprintf("%s/state", f->dir);
-    if (sv_registry_init(f->dir, st, true) < 0)
+    if (procs_registry_new(f->dir) < 0)
         return -1;
     sv_hv_driver_register(&test_hv);
     sv_net_driver_register(&test_net);
@@ -136,7 +123,7 @@ static int teardown(void **state)
     sv_hv_driver_register(NULL);
     sv_net_driver_register(NULL);
     sv_registry_shutdown();
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    procs_rm_rf(f->dir);
     free(f);
     return 0;
 }

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +23,7 @@
 #include "domain_metadata.h"
 #include "domain_registry.h"
 #include "network_registry.h"
+#include "procs_fixture.h"
 #include "registry.h"
 #include "sv_buf.h"
 #include "sv_error.h"
@@ -38,24 +38,9 @@ typedef struct fixture {
     char dir[64];
 } fixture;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void rm_rf(const char *dir)
-{
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void registry_up(fixture *f)
 {
-    _cleanup_free_ char *state = sv_asprintf("%s/state", f->dir);
-
-    if (sv_registry_init(f->dir, state, true) < 0)
+    if (procs_registry_open(f->dir) < 0)
         fail_msg("registry init: %s", sv_error_message());
 }
 
@@ -63,10 +48,8 @@ static int setup(void **state)
 {
     fixture *f = sv_malloc0(sizeof(*f));
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/sv-procs-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (procs_registry_new(f->dir) < 0)
         return -1;
-    registry_up(f);
     *state = f;
     return 0;
 }
@@ -76,7 +59,7 @@ static int teardown(void **state)
     fixture *f = *state;
 
     sv_registry_shutdown();
-    rm_rf(f->dir);
+    procs_rm_rf(f->dir);
     free(f);
     return 0;
 }
