@@ -13,7 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cl_wire.h"
+#include "rpc_msg.h"
+#include "rpc_reader.h"
 #include "sv_util.h"
 
 sepvirt_conn *cl_conn_new(int fd, const char *uri, bool readonly)
@@ -31,6 +32,8 @@ sepvirt_conn *cl_conn_new(int fd, const char *uri, bool readonly)
     conn->ev_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (pipe2(conn->wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || conn->ev_fd < 0)
         abort();   /* out of descriptors at this point is not recoverable */
+    /* The I/O thread reads until EAGAIN; writers wait for POLLOUT. */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     clock_gettime(CLOCK_MONOTONIC, &conn->last_rx);
     return conn;
 }
@@ -92,7 +95,11 @@ static int send_all(sepvirt_conn *conn, const char *buf, size_t len)
         ssize_t n = send(conn->fd, buf, len, MSG_NOSIGNAL);
 
         if (n < 0) {
+            struct pollfd pfd = { .fd = conn->fd, .events = POLLOUT };
+
             if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN && poll(&pfd, 1, -1) >= 0)
                 continue;
             r = -errno;
             break;
@@ -106,28 +113,33 @@ static int send_all(sepvirt_conn *conn, const char *buf, size_t len)
 
 static void send_keepalive(sepvirt_conn *conn, int proc)
 {
-    remote_message_header hdr = {
+    sv_rpc_header hdr = {
         .prog = KEEPALIVE_PROGRAM, .vers = KEEPALIVE_PROTOCOL_VERSION,
         .proc = proc, .type = REMOTE_MESSAGE, .serial = 0, .status = REMOTE_OK,
     };
-    _cleanup_free_ char *buf = NULL;
+    _cleanup_free_ uint8_t *buf = NULL;
     size_t len;
     int r;
 
-    if (cl_wire_encode(&hdr, NULL, NULL, &buf, &len) < 0)
+    if (sv_rpc_encode(&hdr, NULL, NULL, SV_RPC_MAX_MESSAGE, &buf, &len) < 0)
         return;
-    if ((r = send_all(conn, buf, len)) < 0)
+    if ((r = send_all(conn, (const char *)buf, len)) < 0)
         cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR, "Cannot write data: %s",
                           strerror(-r));
 }
 
-static void handle_frame(sepvirt_conn *conn, const char *body, size_t len)
+/* One complete message from the daemon; takes ownership of msg. */
+static void handle_message(sepvirt_conn *conn, uint8_t *msg, size_t len)
 {
-    remote_message_header hdr;
+    sv_rpc_header hdr;
+    const uint8_t *payload;
+    size_t plen;
     cl_call *c;
 
-    if (cl_wire_decode_header(body, len, &hdr) < 0) {
-        cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR, "%s", sv_error_message());
+    if (sv_rpc_decode_packet(msg, len, &hdr, &payload, &plen, NULL) < 0) {
+        cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR,
+                          "malformed packet received from server");
+        free(msg);
         return;
     }
     pthread_mutex_lock(&conn->lock);
@@ -138,37 +150,29 @@ static void handle_frame(sepvirt_conn *conn, const char *body, size_t len)
     if (hdr.prog == KEEPALIVE_PROGRAM) {
         if (hdr.proc == KEEPALIVE_PROC_PING && hdr.type == REMOTE_MESSAGE)
             send_keepalive(conn, KEEPALIVE_PROC_PONG);
-        return;
-    }
-    if (hdr.prog != REMOTE_PROGRAM || hdr.vers != REMOTE_PROTOCOL_VERSION)
-        return;   /* QEMU/LXC programs: nothing we asked for */
-
-    body += CL_WIRE_HEADER_SIZE;
-    len -= CL_WIRE_HEADER_SIZE;
-    switch (hdr.type) {
-    case REMOTE_REPLY:
+    } else if (hdr.prog != REMOTE_PROGRAM || hdr.vers != REMOTE_PROTOCOL_VERSION) {
+        /* QEMU/LXC programs: nothing we asked for */
+    } else if (hdr.type == REMOTE_REPLY) {
         pthread_mutex_lock(&conn->lock);
         for (c = conn->calls; c; c = c->next) {
             if (c->serial == hdr.serial && c->proc == hdr.proc && !c->done)
                 break;
         }
         if (c) {
-            c->reply = sv_malloc0(len + 1);
-            memcpy(c->reply, body, len);
-            c->reply_len = len;
+            /* The waiting caller decodes the payload and frees msg. */
+            c->msg = msg;
+            c->reply = payload;
+            c->reply_len = plen;
             c->status = hdr.status;
             c->done = true;
             pthread_cond_signal(&c->cond);
+            msg = NULL;
         }
         pthread_mutex_unlock(&conn->lock);
-        break;
-    case REMOTE_MESSAGE:
-        if (hdr.status == REMOTE_OK)
-            cl_event_incoming(conn, hdr.proc, body, len);
-        break;
-    default:
-        break;   /* streams are not used by this library */
+    } else if (hdr.type == REMOTE_MESSAGE && hdr.status == REMOTE_OK) {
+        cl_event_incoming(conn, hdr.proc, payload, plen);
     }
+    free(msg);
 }
 
 /* Milliseconds until the next keepalive action, or -1 for none. */
@@ -189,10 +193,8 @@ static int keepalive_timeout(sepvirt_conn *conn)
 static void *io_main(void *arg)
 {
     sepvirt_conn *conn = arg;
-    unsigned char word[CL_WIRE_LEN_SIZE];
-    char *body = NULL;
-    size_t have = 0;
-    uint32_t need = 0;   /* body length once the length word is in */
+    /* Level-triggered poll below: a short read means the socket is drained. */
+    sv_rpc_reader reader = { .trust_short_reads = 1 };
 
     for (;;) {
         struct pollfd fds[2] = {
@@ -242,46 +244,28 @@ static void *io_main(void *arg)
             continue;
         }
 
-        {
-            ssize_t r;
+        for (;;) {
+            uint8_t *msg;
+            size_t len;
+            int r = sv_rpc_reader_next(&reader, conn->fd, &msg, &len);
 
-            if (!body)
-                r = recv(conn->fd, word + have, CL_WIRE_LEN_SIZE - have, MSG_DONTWAIT);
-            else
-                r = recv(conn->fd, body + have, need - have, MSG_DONTWAIT);
-            if (r == 0) {
+            if (r == 1) {
+                handle_message(conn, msg, len);
+                continue;
+            }
+            if (r == -ECONNRESET)
                 cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_EOF,
                                   "End of file while reading data: Input/output error");
-                break;
-            }
-            if (r < 0) {
-                if (errno == EINTR || errno == EAGAIN)
-                    continue;
+            else if (r == -EBADMSG)
                 cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR,
-                                  "Cannot recv data: %s", strerror(errno));
-                break;
-            }
-            have += (size_t)r;
-            if (!body && have == CL_WIRE_LEN_SIZE) {
-                uint32_t len;
-
-                if (cl_wire_frame_len(word, &len) < 0) {
-                    cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR, "%s",
-                                      sv_error_message());
-                    break;
-                }
-                need = len - CL_WIRE_LEN_SIZE;
-                body = sv_malloc0(need);
-                have = 0;
-            } else if (body && have == need) {
-                handle_frame(conn, body, need);
-                free(body);
-                body = NULL;
-                have = 0;
-            }
+                                  "malformed packet received from server");
+            else if (r < 0)
+                cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR,
+                                  "Cannot recv data: %s", strerror(-r));
+            break;
         }
     }
-    free(body);
+    sv_rpc_reader_clear(&reader);
     return NULL;
 }
 
@@ -298,14 +282,13 @@ int cl_conn_start_io(sepvirt_conn *conn)
     return 0;
 }
 
-static void set_error_from_remote(sepvirt_conn *conn, const char *body, size_t len)
+static void set_error_from_remote(sepvirt_conn *conn, const uint8_t *body, size_t len)
 {
     remote_error err;
     int code;
 
-    memset(&err, 0, sizeof(err));
-    if (cl_wire_decode_body(body, len, (xdrproc_t)xdr_remote_error, &err) < 0) {
-        cl_error_keep(conn);
+    if (sv_rpc_decode_payload(body, len, (xdrproc_t)xdr_remote_error, &err, sizeof(err)) < 0) {
+        cl_error_set(conn, SV_FROM_RPC, SV_ERR_RPC, "Unable to decode message payload");
         return;
     }
     code = err.code;
@@ -321,13 +304,13 @@ static void set_error_from_remote(sepvirt_conn *conn, const char *body, size_t l
 int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *args,
                    xdrproc_t ret_filter, void *ret)
 {
-    remote_message_header hdr = {
+    sv_rpc_header hdr = {
         .prog = REMOTE_PROGRAM, .vers = REMOTE_PROTOCOL_VERSION, .proc = proc,
         .type = REMOTE_CALL, .status = REMOTE_OK,
     };
     cl_call call = { .proc = proc };
     cl_call **pp;
-    _cleanup_free_ char *buf = NULL;
+    _cleanup_free_ uint8_t *buf = NULL;
     size_t len;
     int r, rc = -1;
 
@@ -342,8 +325,10 @@ int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *ar
     call.serial = hdr.serial = conn->next_serial++;
     pthread_mutex_unlock(&conn->lock);
 
-    if (cl_wire_encode(&hdr, args_filter, args, &buf, &len) < 0) {
-        cl_error_keep(conn);
+    if ((r = sv_rpc_encode(&hdr, args_filter, args, SV_RPC_MAX_MESSAGE, &buf, &len)) < 0) {
+        cl_error_set(conn, SV_FROM_RPC, SV_ERR_RPC, "%s",
+                     r == -EMSGSIZE ? "message too large for the remote protocol"
+                                    : "Unable to encode message payload");
         return -1;
     }
 
@@ -353,7 +338,7 @@ int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *ar
     conn->calls = &call;
     pthread_mutex_unlock(&conn->lock);
 
-    if ((r = send_all(conn, buf, len)) < 0)
+    if ((r = send_all(conn, (const char *)buf, len)) < 0)
         cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR, "Cannot write data: %s",
                           strerror(-r));
 
@@ -381,8 +366,9 @@ int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *ar
         cl_error_set(conn, SV_FROM_RPC, SV_ERR_RPC, "Unexpected message status %d",
                      call.status);
     } else if (ret_filter) {
-        if (cl_wire_decode_body(call.reply, call.reply_len, ret_filter, ret) < 0)
-            cl_error_keep(conn);
+        /* Callers zero *ret, so nothing is cleared here (size 0). */
+        if (sv_rpc_decode_payload(call.reply, call.reply_len, ret_filter, ret, 0) < 0)
+            cl_error_set(conn, SV_FROM_RPC, SV_ERR_RPC, "Unable to decode message payload");
         else
             rc = 0;
     } else if (call.reply_len != 0) {
@@ -391,7 +377,7 @@ int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *ar
         rc = 0;
     }
  out:
-    free(call.reply);
+    free(call.msg);
     pthread_cond_destroy(&call.cond);
     return rc;
 }

@@ -27,7 +27,8 @@ typedef struct cl_call {
     int proc;
     bool done;
     int status;          /* REMOTE_OK / REMOTE_ERROR */
-    char *reply;         /* body bytes (after the header) */
+    uint8_t *msg;        /* the whole reply message (owned) */
+    const uint8_t *reply;   /* its payload, inside msg */
     size_t reply_len;
     pthread_cond_t cond;
     struct cl_call *next;
@@ -154,7 +155,7 @@ int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *ar
 /* ---- Events (cl_event.c) ---- */
 void cl_event_push(sepvirt_conn *conn, cl_event *ev);   /* conn->lock held */
 /* Decode an event message body and queue it; called by the I/O thread. */
-void cl_event_incoming(sepvirt_conn *conn, int proc, const char *body, size_t len);
+void cl_event_incoming(sepvirt_conn *conn, int proc, const uint8_t *body, size_t len);
 /* Free queued events and registrations (teardown). */
 void cl_event_teardown(sepvirt_conn *conn);
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cl_conn.h"
-#include "cl_wire.h"
+#include "rpc_msg.h"
 #include "sv_util.h"
 
 void cl_event_push(sepvirt_conn *conn, cl_event *ev)
@@ -41,7 +41,7 @@ static cl_event *event_from_dom(cl_event_kind kind, int callback_id,
     return ev;
 }
 
-void cl_event_incoming(sepvirt_conn *conn, int proc, const char *body, size_t len)
+void cl_event_incoming(sepvirt_conn *conn, int proc, const uint8_t *body, size_t len)
 {
     cl_event *ev = NULL;
 
@@ -49,10 +49,9 @@ void cl_event_incoming(sepvirt_conn *conn, int proc, const char *body, size_t le
     case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
         remote_domain_event_callback_lifecycle_msg m;
 
-        memset(&m, 0, sizeof(m));
-        if (cl_wire_decode_body(body, len,
-                                (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
-                                &m) < 0)
+        if (sv_rpc_decode_payload(body, len,
+                                  (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
+                                  &m, sizeof(m)) < 0)
             return;
         ev = event_from_dom(CL_EV_DOMAIN_LIFECYCLE, m.callbackID, &m.msg.dom);
         ev->event = m.msg.event;
@@ -63,10 +62,9 @@ void cl_event_incoming(sepvirt_conn *conn, int proc, const char *body, size_t le
     case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT: {
         remote_domain_event_callback_reboot_msg m;
 
-        memset(&m, 0, sizeof(m));
-        if (cl_wire_decode_body(body, len,
-                                (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg,
-                                &m) < 0)
+        if (sv_rpc_decode_payload(body, len,
+                                  (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg,
+                                  &m, sizeof(m)) < 0)
             return;
         ev = event_from_dom(CL_EV_DOMAIN_REBOOT, m.callbackID, &m.msg.dom);
         xdr_free((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, (char *)&m);
@@ -75,9 +73,8 @@ void cl_event_incoming(sepvirt_conn *conn, int proc, const char *body, size_t le
     case REMOTE_PROC_NETWORK_EVENT_LIFECYCLE: {
         remote_network_event_lifecycle_msg m;
 
-        memset(&m, 0, sizeof(m));
-        if (cl_wire_decode_body(body, len, (xdrproc_t)xdr_remote_network_event_lifecycle_msg,
-                                &m) < 0)
+        if (sv_rpc_decode_payload(body, len, (xdrproc_t)xdr_remote_network_event_lifecycle_msg,
+                                  &m, sizeof(m)) < 0)
             return;
         ev = sv_malloc0(sizeof(*ev));
         ev->kind = CL_EV_NETWORK_LIFECYCLE;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cl_conn.h"
-#include "cl_wire.h"
+#include "remote_protocol.h"
 #include "sv_util.h"
 
 /* ---- Handles ------------------------------------------------------------ */

@@ -9,7 +9,7 @@
 
 #include "cl_conn.h"
 #include "cl_uri.h"
-#include "cl_wire.h"
+#include "remote_protocol.h"
 #include "sv_util.h"
 
 enum {

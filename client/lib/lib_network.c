@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cl_conn.h"
-#include "cl_wire.h"
+#include "remote_protocol.h"
 #include "sv_util.h"
 
 sepvirt_network *cl_network_new(sepvirt_conn *conn, const char *name,

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "cl_conn.h"
-#include "cl_wire.h"
+#include "rpc_msg.h"
 
 typedef struct peer {
     int fd;              /* the "daemon" end */
@@ -55,32 +55,31 @@ static void read_full(int fd, void *buf, size_t len)
     }
 }
 
-/* Read one message; returns its body (after the header), malloc'ed. */
-static char *peer_read(peer *p, remote_message_header *hdr, size_t *ret_len)
+/* Read one message; returns its payload (after the header), malloc'ed. */
+static uint8_t *peer_read(peer *p, sv_rpc_header *hdr, size_t *ret_len)
 {
-    unsigned char word[4];
+    uint8_t *buf;
+    const uint8_t *payload;
     uint32_t len;
-    char *buf;
 
-    read_full(p->fd, word, 4);
-    assert_int_equal(cl_wire_frame_len(word, &len), 0);
-    buf = malloc(len - 4);
-    read_full(p->fd, buf, len - 4);
-    assert_int_equal(cl_wire_decode_header(buf, len - 4, hdr), 0);
-    *ret_len = len - 4 - CL_WIRE_HEADER_SIZE;
-    memmove(buf, buf + CL_WIRE_HEADER_SIZE, *ret_len);
+    buf = malloc(SV_RPC_MAX_MESSAGE);
+    read_full(p->fd, buf, 4);
+    assert_int_equal(sv_rpc_length_decode(buf, &len), 0);
+    read_full(p->fd, buf + 4, len - 4);
+    assert_int_equal(sv_rpc_decode_packet(buf, len, hdr, &payload, ret_len, NULL), 0);
+    memmove(buf, payload, *ret_len);
     return buf;
 }
 
 static void peer_send(peer *p, int prog, int proc, int type, unsigned int serial, int status,
                       xdrproc_t filter, void *body)
 {
-    remote_message_header hdr = { .prog = prog, .vers = 1, .proc = proc, .type = type,
-                                  .serial = serial, .status = status };
-    char *buf;
+    sv_rpc_header hdr = { .prog = prog, .vers = 1, .proc = proc, .type = type,
+                          .serial = serial, .status = status };
+    uint8_t *buf;
     size_t len;
 
-    assert_int_equal(cl_wire_encode(&hdr, filter, body, &buf, &len), 0);
+    assert_int_equal(sv_rpc_encode(&hdr, filter, body, SV_RPC_MAX_MESSAGE, &buf, &len), 0);
     assert_int_equal(write(p->fd, buf, len), (ssize_t)len);
     free(buf);
 }
@@ -117,18 +116,17 @@ static void test_out_of_order_replies(void **state)
         pthread_create(&threads[i], NULL, caller_main, &callers[i]);
     }
     for (unsigned int i = 0; i < NCALLS; i++) {
-        remote_message_header hdr;
+        sv_rpc_header hdr;
         remote_connect_get_sysinfo_args args;
         size_t len;
-        char *body = peer_read(&p, &hdr, &len);
+        uint8_t *body = peer_read(&p, &hdr, &len);
 
         assert_int_equal(hdr.prog, REMOTE_PROGRAM);
         assert_int_equal(hdr.proc, REMOTE_PROC_CONNECT_GET_SYSINFO);
         assert_int_equal(hdr.type, REMOTE_CALL);
-        memset(&args, 0, sizeof(args));
-        assert_int_equal(cl_wire_decode_body(body, len,
-                                             (xdrproc_t)xdr_remote_connect_get_sysinfo_args,
-                                             &args), 0);
+        assert_int_equal(sv_rpc_decode_payload(body, len,
+                                               (xdrproc_t)xdr_remote_connect_get_sysinfo_args,
+                                               &args, sizeof(args)), 0);
         serials[i] = hdr.serial;
         flags[i] = args.flags;
         free(body);
@@ -158,9 +156,9 @@ static void test_out_of_order_replies(void **state)
 static void test_ping_pong(void **state)
 {
     peer p;
-    remote_message_header hdr;
+    sv_rpc_header hdr;
     size_t len;
-    char *body;
+    uint8_t *body;
 
     (void)state;
     peer_open(&p);
@@ -179,7 +177,7 @@ static void test_ping_pong(void **state)
 static void test_keepalive_timeout(void **state)
 {
     peer p;
-    remote_message_header hdr;
+    sv_rpc_header hdr;
     size_t len;
     const sepvirt_error *e;
 
@@ -208,7 +206,7 @@ typedef struct { peer *p; int code, domain; const char *msg; } err_script;
 static void *error_peer(void *arg)
 {
     err_script *s = arg;
-    remote_message_header hdr;
+    sv_rpc_header hdr;
     size_t len;
     char *msg = (char *)s->msg;
     remote_error err = { .code = s->code, .domain = s->domain, .message = &msg, .level = 2 };
@@ -277,7 +275,7 @@ static void on_lifecycle(sepvirt_conn *conn, sepvirt_domain *dom, int event, int
 static void *register_peer(void *arg)
 {
     peer *p = arg;
-    remote_message_header hdr;
+    sv_rpc_header hdr;
     size_t len;
     remote_connect_domain_event_callback_register_any_ret ret = { .callbackID = 7 };
 
@@ -344,7 +342,7 @@ static void on_close(sepvirt_conn *conn, int reason, void *opaque)
 static void *hangup_peer(void *arg)
 {
     peer *p = arg;
-    remote_message_header hdr;
+    sv_rpc_header hdr;
     size_t len;
 
     free(peer_read(p, &hdr, &len));
@@ -387,7 +385,7 @@ static void test_peer_garbage(void **state)
     assert_true(sepvirt_event_run_once(p.conn, 5000) >= 0);
     assert_int_equal(sepvirt_conn_is_alive(p.conn), 0);
     assert_null(sepvirt_conn_get_hostname(p.conn));
-    assert_non_null(strstr(sepvirt_last_error()->message, "too small"));
+    assert_non_null(strstr(sepvirt_last_error()->message, "malformed packet"));
     peer_close(&p);
 }
 
