@@ -288,7 +288,7 @@ typedef struct jail_plan {
     sv_jail j;
     sv_jail_fd fds[8];
     char *argv[16];
-    char *envp[8];
+    char *envp[10];
     char strs[8][PATH_MAX + 32];
     const char *rw[3];
     int caps[2];
@@ -325,6 +325,8 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
     plan_fd(jp, 2, 2);
     jp->argv[a++] = p->path;
 
+    for (size_t i = 0; sv_sanitizer_env[i]; i++)
+        jp->envp[e++] = (char *)sv_sanitizer_env[i];
     if (id == P_NET || id == P_SPAWN) {
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
             return -errno;

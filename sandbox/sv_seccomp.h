@@ -70,6 +70,9 @@ extern const sv_sc_profile sv_profile_nethelper;
 extern const sv_sc_profile sv_profile_spawnhelper;
 /* NULL-terminated list of the above, for tests and the counting tool. */
 extern const sv_sc_profile *const sv_profiles[];
+/* Environment the launcher adds for its daemons in sanitizer builds (see
+ * policy_sanitizer.c); empty (just NULL) in release builds. */
+extern const char *const sv_sanitizer_env[];
 
 /*
  * Build the filter of profile p and load it into the calling thread;
