@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <pwd.h>
@@ -42,6 +43,9 @@
 #include "helper_spawn_client.h"
 
 static const char *sepvirtd, *spawnhelper, *nethelper, *fake_front, *probe, *frontd;
+
+/* The user of the session-mode run: nobody. */
+#define SESSION_UID 65534
 
 typedef struct world {
     char root[64];
@@ -261,7 +265,7 @@ static void write_file(const char *path, const char *text)
     chmod(path, 0644);
 }
 
-static int start_world(const char *front_bin)
+static int start_world(const char *front_bin, bool session)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     char path[256], conf[1024];
@@ -279,14 +283,22 @@ static int start_world(const char *front_bin)
     snprintf(path, sizeof(path), "%s/config/spawn.conf", W.root);
     snprintf(conf, sizeof(conf),
              "# kinds for the launcher test\n"
-             "sleep      /usr/bin/sleep  sepvirt-qemu sepvirt-qemu devices=kvm,net/tun\n"
+             "%s"
              "probe      %s  sepvirt-qemu sepvirt-qemu nofile=128\n"
              "rootsleep  /usr/bin/sleep  root root\n"
              "rootsleep2 /usr/bin/sleep  sepvirt-qemu 0\n"
              "relative   usr/bin/sleep   sepvirt-qemu sepvirt-qemu\n"
              "dotdot     /usr/bin/../bin/sleep sepvirt-qemu sepvirt-qemu\n",
+             session ? "sleep /usr/bin/sleep - -\n"
+                     : "sleep /usr/bin/sleep sepvirt-qemu sepvirt-qemu devices=kvm,net/tun\n",
              probe);
     write_file(path, conf);
+    if (session) {
+        /* everything of a session daemon belongs to its user */
+        snprintf(conf, sizeof(conf), "chown -R %d:%d %s", SESSION_UID, SESSION_UID, W.root);
+        if (system(conf) != 0)
+            return -1;
+    }
 
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/run/%s", W.root, HARNESS_SOCK);
     W.listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -302,13 +314,21 @@ static int start_world(const char *front_bin)
         log = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         dup2(log, 1);
         dup2(log, 2);
+        if (session) {
+            snprintf(path, sizeof(path), "%s/xdg", W.root);
+            setenv("HOME", W.root, 1);
+            setenv("XDG_RUNTIME_DIR", path, 1);
+            if (setgroups(0, NULL) < 0 || setgid(SESSION_UID) < 0 || setuid(SESSION_UID) < 0)
+                _exit(126);
+        }
         setenv("SEPVIRT_FRONTD", front_bin, 1);
         setenv("SEPVIRT_SPAWNHELPER", spawnhelper, 1);
         if (nethelper)
             setenv("SEPVIRT_NETHELPER", nethelper, 1);
         else
             unsetenv("SEPVIRT_NETHELPER");
-        execl(sepvirtd, "sepvirtd", "--system", "--root", W.root, (char *)NULL);
+        execl(sepvirtd, "sepvirtd", session ? "--session" : "--system", "--root", W.root,
+              (char *)NULL);
         _exit(127);
     }
     W.launcher_pid = W.launcher;
@@ -324,16 +344,27 @@ static void dump_log(void)
         print_message("--- launcher log ---\n%s--------------------\n", buf);
 }
 
-static int setup_fake(void **state)
+static int setup_with_fake_front(bool session)
 {
-    (void)state;
-    if (start_world(fake_front) < 0)
+    if (start_world(fake_front, session) < 0)
         return -1;
     accept_front(5000);
     if (W.spawn_fd < 0)
         return -1;
     W.spawn = sv_spawn_client_new(fcntl(W.spawn_fd, F_DUPFD_CLOEXEC, 3));
     return W.spawn ? 0 : -1;
+}
+
+static int setup_fake(void **state)
+{
+    (void)state;
+    return setup_with_fake_front(false);
+}
+
+static int setup_session(void **state)
+{
+    (void)state;
+    return setup_with_fake_front(true);
 }
 
 /* The test group of cgroup leaves: remove every leaf, then the group,
@@ -838,10 +869,47 @@ static void test_real_frontd(void **state)
     assert_int_equal(access(sock, F_OK), 0);
 }
 
+/* Session mode: the same processes as the user, no capabilities at all,
+ * still no_new_privs and seccomp; started processes as the user too. */
+static void test_session(void **state)
+{
+    static const char *const names[] = { "fake_front", "sepvirt-spawnhe", "sepvirt-nethelp" };
+    const char *args[] = { "1000", NULL };
+    char uid[64];
+
+    (void)state;
+    snprintf(uid, sizeof(uid), "%d\t%d\t%d\t%d", SESSION_UID, SESSION_UID, SESSION_UID,
+             SESSION_UID);
+    for (size_t i = 0; i < 3; i++) {
+        pid_t p = child_named(names[i]);
+
+        if (i == 2 && !nethelper)
+            continue;
+        assert_true(p > 0);
+        print_status(names[i], p);
+        expect_status(p, "Uid", uid);
+        expect_status(p, "CapEff", "0000000000000000");
+        expect_status(p, "CapPrm", "0000000000000000");
+        expect_status(p, "NoNewPrivs", "1");
+        expect_status(p, "Seccomp", "2");
+    }
+    assert_int_equal(sv_spawn_start(W.spawn, "sleep", args, NULL, 0, 0, &W.sleep_pid,
+                                    &W.sleep_pidfd), 0);
+    print_status("started kind sleep (session)", W.sleep_pid);
+    expect_status(W.sleep_pid, "Uid", uid);
+    expect_status(W.sleep_pid, "NoNewPrivs", "1");
+    assert_int_equal(sv_spawn_signal(W.spawn, W.sleep_pid, SIGTERM), 0);
+    {
+        struct pollfd pfd = { W.sleep_pidfd, POLLIN, 0 };
+
+        assert_int_equal(poll(&pfd, 1, 5000), 1);
+    }
+}
+
 static int setup_real(void **state)
 {
     (void)state;
-    return start_world(frontd);
+    return start_world(frontd, false);
 }
 
 int main(int argc, char **argv)
@@ -858,6 +926,9 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest real[] = {
         cmocka_unit_test(test_real_frontd),
+    };
+    const struct CMUnitTest session[] = {
+        cmocka_unit_test(test_session),
     };
     int r;
 
@@ -879,5 +950,7 @@ int main(int argc, char **argv)
     if (frontd)
         r |= cmocka_run_group_tests_name("launcher, real frontd", real, setup_real,
                                          teardown_world);
+    r |= cmocka_run_group_tests_name("launcher, session mode", session, setup_session,
+                                     teardown_world);
     return r;
 }
