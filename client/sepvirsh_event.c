@@ -107,7 +107,7 @@ static bool disconnected;
 
 static void on_close(sepvirt_conn *conn, int reason, void *opaque)
 {
-    static const char *const why[] = { "error", "end of file", "keepalive timeout", "client" };
+    static const char *const why[] = { "I/O error", "end of file", "keepalive timeout", "client" };
     sh_ctl *ctl = opaque;
     char *uri = sepvirt_conn_get_uri(conn);
 
@@ -166,12 +166,11 @@ static wait_result wait_events(sh_ctl *ctl, int timeout_ms, const bool *done)
         }
         if (r > 0 && fds[0].revents)
             sepvirt_event_dispatch(ctl->conn);
-        if (*done) {
+        /* virsh ends the wait when the connection goes away. */
+        if (*done || disconnected) {
             res = WAIT_DONE;
             break;
         }
-        if (disconnected)
-            break;
     }
 
     sepvirt_conn_unregister_close_callback(ctl->conn, on_close);

@@ -316,10 +316,11 @@ int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *ar
 
     pthread_mutex_lock(&conn->lock);
     if (conn->dead) {
-        sv_error e = conn->dead_error;
-
         pthread_mutex_unlock(&conn->lock);
-        cl_error_set(conn, e.domain, e.code, "%s", e.message);
+        /* libvirt's words for a call after the connection went away; the
+         * calls it cut short got the reason (dead_error). */
+        cl_error_set(conn, SV_FROM_RPC, SV_ERR_INTERNAL_ERROR,
+                     "internal error: client socket is closed");
         return -1;
     }
     call.serial = hdr.serial = conn->next_serial++;

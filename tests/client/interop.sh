@@ -425,6 +425,27 @@ BG_PIDS=()
 : >"$TMP/out/v.err"; : >"$TMP/out/s.err"
 report "event --event lifecycle --domain alpha (one shot, filtered)"
 
+# ---- The daemon dies while both clients wait for events -----------------------------------
+mkdir -p "$TMP/run2"
+"$FRONTD" --session --runtime-dir "$TMP/run2" --config-dir "$TMP/cfg2" \
+    --state-dir "$TMP/state2" >"$TMP/frontd2.log" 2>&1 &
+DAEMON2=$!
+BG_PIDS+=("$DAEMON2")
+for _ in $(seq 100); do [ -S "$TMP/run2/sepvirt-sock" ] && break; sleep 0.05; done
+URI2="qemu+unix:///session?socket=$TMP/run2/sepvirt-sock"
+( virsh -c "$URI2" event --all --loop --timeout 10 >"$TMP/out/v.out" 2>"$TMP/out/v.err"
+  echo $? >"$TMP/out/v.rc" ) &
+W1=$!
+( "$SEPVIRSH" -c "$URI2" event --all --loop --timeout 10 >"$TMP/out/s.out" 2>"$TMP/out/s.err"
+  echo $? >"$TMP/out/s.rc" ) &
+W2=$!
+sleep 1.5
+kill -9 "$DAEMON2"
+wait "$DAEMON2" 2>/dev/null
+wait "$W1" "$W2"
+BG_PIDS=()
+report "event --all --loop while the daemon is killed"
+
 # ---- libsepvirt calls --------------------------------------------------------------------
 if [ -n "$LIVE" ]; then
     for obj in "undefine alpha" "undefine Beta" "net-undefine net1" "net-undefine net2"; do
