@@ -222,7 +222,8 @@ int sepvirt_domain_event_register(sepvirt_conn *conn, sepvirt_domain *dom, int e
     return add_reg(conn, false, event_id, ret.callbackID, (void (*)(void))cb, opaque, freecb);
 }
 
-int sepvirt_domain_event_deregister(sepvirt_conn *conn, int callback_id)
+/* Both deregistrations take {int callbackID}. */
+static int deregister(sepvirt_conn *conn, bool network, int callback_id)
 {
     remote_connect_domain_event_callback_deregister_any_args args = { .callbackID = callback_id };
     cl_evreg *r;
@@ -230,7 +231,7 @@ int sepvirt_domain_event_deregister(sepvirt_conn *conn, int callback_id)
     cl_enter();
     if (cl_check_conn(conn) < 0)
         return -1;
-    if (remove_reg(conn, false, callback_id, &r) < 0) {
+    if (remove_reg(conn, network, callback_id, &r) < 0) {
         cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
                      "invalid argument: could not find event callback %d for deletion",
                      callback_id);
@@ -238,9 +239,15 @@ int sepvirt_domain_event_deregister(sepvirt_conn *conn, int callback_id)
     }
     if (r)
         reg_free(r);
-    return cl_call_remote(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+    return cl_call_remote(conn, network ? REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY :
+                                          REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
                           (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args,
                           &args, NULL, NULL);
+}
+
+int sepvirt_domain_event_deregister(sepvirt_conn *conn, int callback_id)
+{
+    return deregister(conn, false, callback_id);
 }
 
 int sepvirt_network_event_register(sepvirt_conn *conn, sepvirt_network *net, int event_id,
@@ -272,23 +279,7 @@ int sepvirt_network_event_register(sepvirt_conn *conn, sepvirt_network *net, int
 
 int sepvirt_network_event_deregister(sepvirt_conn *conn, int callback_id)
 {
-    remote_connect_network_event_deregister_any_args args = { .callbackID = callback_id };
-    cl_evreg *r;
-
-    cl_enter();
-    if (cl_check_conn(conn) < 0)
-        return -1;
-    if (remove_reg(conn, true, callback_id, &r) < 0) {
-        cl_error_set(conn, SV_FROM_NONE, SV_ERR_INVALID_ARG,
-                     "invalid argument: could not find event callback %d for deletion",
-                     callback_id);
-        return -1;
-    }
-    if (r)
-        reg_free(r);
-    return cl_call_remote(conn, REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
-                          (xdrproc_t)xdr_remote_connect_network_event_deregister_any_args,
-                          &args, NULL, NULL);
+    return deregister(conn, true, callback_id);
 }
 
 /* ---- Delivery ----------------------------------------------------------- */
