@@ -68,13 +68,6 @@ typedef struct proc {
     int64_t restart_at_ms;      /* 0: nothing pending */
 } proc;
 
-typedef struct child {
-    pid_t pid;
-    int pidfd;
-    char kind[SV_SPAWN_KIND_MAX];
-    char leaf[LEAF_MAX];
-} child;
-
 typedef struct launcher {
     bool session;
     bool libvirt_sockets;
@@ -88,7 +81,8 @@ typedef struct launcher {
     bool stopping;
     proc procs[P_COUNT];
     sv_spawnconf conf;
-    child children[SV_SPAWN_CHILDREN_MAX];
+    sv_spawn_slot children[SV_SPAWN_CHILDREN_MAX];   /* started for the spawn helper */
+    char leaves[SV_SPAWN_CHILDREN_MAX][LEAF_MAX];   /* their cgroup leaves */
     size_t n_children;
     char pending[PENDING_LEAVES_MAX][LEAF_MAX];
     size_t n_pending;
@@ -127,6 +121,14 @@ static int path_join(char *out, const char *a, const char *b)
     return snprintf(out, PATH_MAX, "%s%s", a, b) >= PATH_MAX ? -ENAMETOOLONG : 0;
 }
 
+/* An absolute directory from the environment, else fallback. */
+static const char *env_dir(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+
+    return v && v[0] == '/' ? v : fallback;
+}
+
 /* ---- directories ------------------------------------------------------ */
 
 /* mkdir -p, then make the last component owner:mode (never through a
@@ -156,37 +158,30 @@ static int make_dir(const char *path, uid_t owner, gid_t group, mode_t mode)
     return r;
 }
 
+/* The places sv_store_paths_get gives frontd (util/sv_store.h); the
+ * helpers' own directory is the runtime directory's "-priv" sibling. */
 static int setup_paths(launcher *L, const char *root)
 {
-    const char *xdg_run = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
-    const char *xdg_conf = getenv("XDG_CONFIG_HOME"), *xdg_data = getenv("XDG_DATA_HOME");
-    char base[PATH_MAX];
-    int r = 0;
+    const char *home = getenv("HOME"), *xrun = env_dir("XDG_RUNTIME_DIR", NULL);
+    char conf[PATH_MAX], data[PATH_MAX], cache[PATH_MAX];
+    int r;
 
-    /* The same places sv_store_paths_get gives frontd (util/sv_store.h). */
-    if (root) {
-        r |= path_join(L->config, root, "/config");
-        r |= path_join(L->state, root, "/state");
-        r |= path_join(L->run, root, "/run");
-        r |= path_join(L->priv, root, "/priv");
-    } else if (!L->session) {
-        r |= path_join(L->config, "/etc", "/sepvirt");
-        r |= path_join(L->state, "/var/lib", "/sepvirt");
-        r |= path_join(L->run, "/run", "/sepvirt");
-        r |= path_join(L->priv, "/run", "/sepvirt-priv");
-    } else {
-        if (!home || home[0] != '/')
-            return -ENOENT;
-        snprintf(base, sizeof(base), "%s/.config", home);
-        r |= path_join(L->config, xdg_conf && xdg_conf[0] == '/' ? xdg_conf : base, "/sepvirt");
-        snprintf(base, sizeof(base), "%s/.local/share", home);
-        r |= path_join(L->state, xdg_data && xdg_data[0] == '/' ? xdg_data : base, "/sepvirt");
-        snprintf(base, sizeof(base), "%s/.cache/sepvirt", home);
-        r |= path_join(L->run, xdg_run && xdg_run[0] == '/' ? xdg_run : base,
-                       xdg_run && xdg_run[0] == '/' ? "/sepvirt" : "/run");
-        r |= path_join(L->priv, L->run, "-priv");
+    if (root)
+        r = path_join(L->config, root, "/config") | path_join(L->state, root, "/state") |
+            path_join(L->run, root, "/run");
+    else if (!L->session)
+        r = path_join(L->config, "/etc", "/sepvirt") | path_join(L->state, "/var/lib", "/sepvirt") |
+            path_join(L->run, "/run", "/sepvirt");
+    else if (!home || home[0] != '/')
+        return -ENOENT;
+    else {
+        r = path_join(conf, home, "/.config") | path_join(data, home, "/.local/share") |
+            path_join(cache, home, "/.cache/sepvirt");
+        r |= path_join(L->config, env_dir("XDG_CONFIG_HOME", conf), "/sepvirt") |
+             path_join(L->state, env_dir("XDG_DATA_HOME", data), "/sepvirt") |
+             path_join(L->run, xrun ? xrun : cache, xrun ? "/sepvirt" : "/run");
     }
-    return r ? -ENAMETOOLONG : 0;
+    return r | path_join(L->priv, L->run, "-priv") ? -ENAMETOOLONG : 0;
 }
 
 /* config: root's (with frontd's object stores in it), state and run:
@@ -457,7 +452,8 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     char *argv[SV_SPAWN_ARGC_MAX + 2];
     sv_jail_fd jfds[3 + SV_HELPER_MAX_FDS];
     size_t nj = 0, first = (req->flags & SV_SPAWN_LOG_FD) ? 1 : 0;
-    child *c = &L->children[L->n_children];
+    sv_spawn_slot *c = &L->children[L->n_children];
+    char *leaf = L->leaves[L->n_children];
     int procs_fd = -1, r = sv_spawn_start_check(req, nfds);
 
     if (r < 0)
@@ -482,9 +478,9 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     for (size_t i = first; i < nfds; i++)
         jfds[nj++] = (sv_jail_fd){ fds[i], 3 + (int)(i - first) };
 
-    snprintf(c->leaf, sizeof(c->leaf), "%s.%d.%u", k->name, (int)getpid(), ++L->leaf_seq);
-    if (L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, c->leaf, &procs_fd) < 0)
-        c->leaf[0] = '\0';
+    snprintf(leaf, LEAF_MAX, "%s.%d.%u", k->name, (int)getpid(), ++L->leaf_seq);
+    if (L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, leaf, &procs_fd) < 0)
+        leaf[0] = '\0';
     {
         sv_jail j = {
             .path = k->path, .argv = argv, .fds = jfds, .n_fds = nj,
@@ -501,8 +497,8 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
         rep_fds[0] = fcntl(c->pidfd, F_DUPFD_CLOEXEC, 3);
     if (r == 0 && rep_fds[0] < 0)
         r = -errno;   /* it runs anyway: LIST will show it */
-    if (r < 0 && c->pid <= 0 && c->leaf[0])
-        sv_cgroup_leaf_remove(L->cg_dir, c->leaf);
+    if (r < 0 && c->pid <= 0 && leaf[0])
+        sv_cgroup_leaf_remove(L->cg_dir, leaf);
     if (c->pid > 0) {
         memcpy(c->kind, k->name, sizeof(c->kind));
         L->n_children++;
@@ -520,18 +516,8 @@ static int order_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *
 {
     launcher *L = ctx;
     const sv_spawn_list_req *req = reqp;
-    sv_spawn_list_rep *rep = repp;
 
-    rep->total = (uint32_t)L->n_children;
-    for (size_t i = req->start; i < L->n_children && rep->count < SV_SPAWN_LIST_MAX; i++) {
-        rep_fds[rep->count] = fcntl(L->children[i].pidfd, F_DUPFD_CLOEXEC, 3);
-        if (rep_fds[rep->count] < 0)
-            return -errno;
-        rep->entries[rep->count].pid = L->children[i].pid;
-        memcpy(rep->entries[rep->count].kind, L->children[i].kind, SV_SPAWN_KIND_MAX);
-        *rep_nfds = ++rep->count;
-    }
-    return 0;
+    return sv_spawn_list_page(L->children, L->n_children, req->start, repp, rep_fds, rep_nfds);
 }
 
 /* Signals are the helper's own business (through its pidfds). */
@@ -629,14 +615,15 @@ static void reap(launcher *L)
             if (L->procs[i].pid == si.si_pid)
                 proc_died(L, &L->procs[i], &si);
         for (size_t i = 0; i < L->n_children; i++) {
-            child *c = &L->children[i];
+            sv_spawn_slot *c = &L->children[i];
 
             if (c->pid != si.si_pid)
                 continue;
             logmsg("%s (pid %d) ended", c->kind, (int)c->pid);
             close(c->pidfd);
-            remove_leaf(L, c->leaf);
+            remove_leaf(L, L->leaves[i]);
             *c = L->children[--L->n_children];
+            memcpy(L->leaves[i], L->leaves[L->n_children], LEAF_MAX);
             break;
         }
     }

@@ -29,14 +29,8 @@
 #define FRONT_FD 3
 #define LAUNCHER_FD 4
 
-typedef struct entry {
-    pid_t pid;
-    int pidfd;
-    char kind[SV_SPAWN_KIND_MAX];
-} entry;
-
 typedef struct spawnhelper {
-    entry table[SV_SPAWN_CHILDREN_MAX];
+    sv_spawn_slot table[SV_SPAWN_CHILDREN_MAX];
     size_t n;
     uint32_t seq;   /* of our calls to the launcher */
 } spawnhelper;
@@ -145,23 +139,11 @@ static int handle_list(void *ctx, const void *reqp, int *fds, size_t nfds, void 
 {
     spawnhelper *h = ctx;
     const sv_spawn_list_req *req = reqp;
-    sv_spawn_list_rep *rep = repp;
 
     if (req->reserved)
         return -EINVAL;
     prune(h);
-    rep->total = (uint32_t)h->n;
-    for (size_t i = req->start; i < h->n && rep->count < SV_SPAWN_LIST_MAX; i++) {
-        sv_spawn_entry *e = &rep->entries[rep->count];
-
-        rep_fds[rep->count] = dup(h->table[i].pidfd);
-        if (rep_fds[rep->count] < 0)
-            return -EMFILE;
-        e->pid = h->table[i].pid;
-        memcpy(e->kind, h->table[i].kind, SV_SPAWN_KIND_MAX);
-        *rep_nfds = ++rep->count;
-    }
-    return 0;
+    return sv_spawn_list_page(h->table, h->n, req->start, repp, rep_fds, rep_nfds);
 }
 
 static const sv_helper_dispatch dispatch_front[] = {

@@ -33,6 +33,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "helper_proto.h"
 
@@ -146,6 +149,30 @@ static inline int sv_spawn_start_check(const sv_spawn_start_req *r, size_t nfds)
         strings += r->argv[i] == '\0';
     if (strings != r->argc || !sv_helper_zero(r->argv + r->argv_len, sizeof(r->argv) - r->argv_len))
         return -EINVAL;
+    return 0;
+}
+
+/* A table entry of the helper and of the launcher: a started process. */
+typedef struct sv_spawn_slot {
+    pid_t pid;
+    int pidfd;
+    char kind[SV_SPAWN_KIND_MAX];
+} sv_spawn_slot;
+
+/* Fill a LIST reply with entries start.. of table[0..n), each with a copy
+ * of its pidfd (sent, then closed by the codec).  0 or -errno. */
+static inline int sv_spawn_list_page(const sv_spawn_slot *table, size_t n, uint32_t start,
+                                     sv_spawn_list_rep *rep, int *rep_fds, size_t *rep_nfds)
+{
+    rep->total = (uint32_t)n;
+    for (size_t i = start; i < n && rep->count < SV_SPAWN_LIST_MAX; i++) {
+        rep_fds[rep->count] = dup(table[i].pidfd);
+        if (rep_fds[rep->count] < 0)
+            return -errno;
+        rep->entries[rep->count].pid = table[i].pid;
+        memcpy(rep->entries[rep->count].kind, table[i].kind, SV_SPAWN_KIND_MAX);
+        *rep_nfds = ++rep->count;
+    }
     return 0;
 }
 

@@ -17,14 +17,8 @@ const sv_sc_rule sv_policy_sanitizer[] = {
     SV_SC(readlink),
     SV_SC_ARGS(open, 1, SV_MASK(1, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, O_RDONLY)),
     SV_SC_ARGS(prlimit64, 2, SV_EQ(0, 0), SV_EQ(1, RLIMIT_CORE)),
-    SV_SC(madvise),
-    SV_SC(sigaltstack),
-    SV_SC(rt_sigaction),
-    SV_SC(rt_sigprocmask),
-    SV_SC(getpid),
-    SV_SC(gettid),
-    SV_SC(clock_gettime),
-    SV_SC(sched_yield),
+    SV_SC(madvise), SV_SC(sigaltstack), SV_SC(rt_sigaction), SV_SC(rt_sigprocmask), SV_SC(getpid),
+    SV_SC(gettid), SV_SC(clock_gettime), SV_SC(sched_yield),
     SV_SC_END,
 };
 

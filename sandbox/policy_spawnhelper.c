@@ -10,8 +10,7 @@
 #include "sv_policy.h"
 
 const sv_sc_rule sv_policy_spawnhelper[] = {
-    SV_SC(recvmsg),
-    SV_SC(sendmsg),
+    SV_SC(recvmsg), SV_SC(sendmsg),
     /* a copy of a pidfd for frontd, the helper keeping its own */
     SV_SC(dup),
     /* liveness of children: poll their pidfds without waiting */

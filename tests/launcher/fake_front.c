@@ -17,29 +17,6 @@
 #include "harness.h"
 #include "helper_spawn_client.h"
 
-static int send_fds(int sock, const char *tag, uint32_t id, const int *fds, size_t n)
-{
-    harness_msg m = { .helper = id, .nfds = (uint32_t)n };
-    union { struct cmsghdr c; char buf[CMSG_SPACE(sizeof(int) * 4)]; } cbuf;
-    struct iovec iov = { &m, sizeof(m) };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-    snprintf(m.tag, sizeof(m.tag), "%s", tag);
-    if (n) {
-        struct cmsghdr *c;
-
-        memset(&cbuf, 0, sizeof(cbuf));
-        mh.msg_control = cbuf.buf;
-        mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-        c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int) * n);
-        memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
-    }
-    return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
 /* Sanitizer builds: LeakSanitizer's exit-time scan needs clone and ptrace,
  * which the seccomp profiles this runs under do not allow. */
 const char *__asan_default_options(void);
@@ -53,6 +30,7 @@ int main(int argc, char **argv)
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     const char *run = NULL;
     int launcher, net, spawn, sock, fds[2];
+    harness_msg hello = { 0 };
     size_t n = 0;
 
     for (int i = 1; i + 1 < argc; i++)
@@ -69,8 +47,8 @@ int main(int argc, char **argv)
         fds[n++] = net;
     if (spawn >= 0)
         fds[n++] = spawn;
-    if (send_fds(sock, "hello", (net >= 0 ? HARNESS_HAS_NET : 0) |
-                                (spawn >= 0 ? HARNESS_HAS_SPAWN : 0), fds, n) < 0)
+    hello.helper = (net >= 0 ? HARNESS_HAS_NET : 0) | (spawn >= 0 ? HARNESS_HAS_SPAWN : 0);
+    if (sv_helper_send(sock, harness_proto(), HARNESS_HELLO, 1, &hello, sizeof(hello), fds, n) < 0)
         return 4;
     for (;;) {
         struct pollfd pfd[2] = { { launcher, POLLIN, 0 }, { sock, POLLIN, 0 } };
@@ -86,7 +64,9 @@ int main(int argc, char **argv)
         if (sv_launcher_channel_read(launcher, &helper, &fd) == -ECONNRESET)
             return 6;
         if (fd >= 0) {
-            send_fds(sock, "helper", helper, &fd, 1);
+            harness_msg m = { .helper = helper };
+
+            sv_helper_send(sock, harness_proto(), HARNESS_HELPER, 2, &m, sizeof(m), &fd, 1);
             close(fd);
         }
     }

@@ -110,6 +110,13 @@ static const char *status_of(pid_t pid, const char *key, char *out, size_t size)
     return out;
 }
 
+/* "u\tu\tu\tu", the Uid: line of a process with all four ids u. */
+static const char *ids(unsigned u, char buf[64])
+{
+    snprintf(buf, 64, "%u\t%u\t%u\t%u", u, u, u, u);
+    return buf;
+}
+
 static void expect_status(pid_t pid, const char *key, const char *want)
 {
     char v[128];
@@ -117,6 +124,23 @@ static void expect_status(pid_t pid, const char *key, const char *want)
     status_of(pid, key, v, sizeof(v));
     if (strcmp(v, want) != 0)
         fail_msg("pid %d: %s is \"%s\", want \"%s\"", (int)pid, key, v, want);
+}
+
+/* frontd's privileges: user sepvirt, no capability at all, no_new_privs,
+ * a seccomp filter. */
+static void expect_front_confined(pid_t front)
+{
+    struct passwd *pw = getpwnam("sepvirt");
+    char uid[64];
+
+    assert_non_null(pw);
+    expect_status(front, "Uid", ids(pw->pw_uid, uid));
+    expect_status(front, "CapEff", "0000000000000000");
+    expect_status(front, "CapPrm", "0000000000000000");
+    expect_status(front, "CapBnd", "0000000000000000");
+    expect_status(front, "CapAmb", "0000000000000000");
+    expect_status(front, "NoNewPrivs", "1");
+    expect_status(front, "Seccomp", "2");
 }
 
 static void print_status(const char *who, pid_t pid)
@@ -184,22 +208,16 @@ static bool alive(int pidfd)
 
 /* ---- the fake frontd's channel ------------------------------------------- */
 
-static int recv_msg(int sock, harness_msg *m, int *fds, size_t max, int ms)
+/* One message of fake_front within ms: its type, or -ETIMEDOUT. */
+static int recv_msg(int sock, harness_msg *m, int *fds, size_t *nfds, int ms)
 {
-    union { struct cmsghdr c; char buf[CMSG_SPACE(sizeof(int) * 4)]; } cbuf;
-    struct iovec iov = { m, sizeof(*m) };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
-                         .msg_controllen = sizeof(cbuf.buf) };
     struct pollfd pfd = { sock, POLLIN, 0 };
-    struct cmsghdr *c;
-    size_t n = 0;
+    sv_helper_hdr hdr;
 
-    if (poll(&pfd, 1, ms) <= 0 || recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != sizeof(*m))
+    if (poll(&pfd, 1, ms) <= 0 || sv_helper_recv(sock, harness_proto(), SV_HELPER_DIR_REQUEST,
+                                                 &hdr, m, sizeof(*m), fds, nfds, NULL) < 0)
         return -ETIMEDOUT;
-    for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-        for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) && n < max; i++)
-            memcpy(&fds[n++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-    return (int)n;
+    return hdr.type;
 }
 
 /* Accept (re)connecting fake_front and take its connections. */
@@ -207,17 +225,15 @@ static void accept_front(int ms)
 {
     struct pollfd pfd = { W.listen_fd, POLLIN, 0 };
     harness_msg m;
-    int fds[4], n;
-    size_t i = 0;
+    int fds[SV_HELPER_MAX_FDS];
+    size_t i = 0, n = 0;
 
     if (W.front >= 0)
         close(W.front);
     assert_true(poll(&pfd, 1, ms) == 1);
     W.front = accept4(W.listen_fd, NULL, NULL, SOCK_CLOEXEC);
     assert_true(W.front >= 0);
-    n = recv_msg(W.front, &m, fds, 4, ms);
-    assert_true(n >= 0);
-    assert_string_equal(m.tag, "hello");
+    assert_int_equal(recv_msg(W.front, &m, fds, &n, ms), HARNESS_HELLO);
     if (W.net_fd >= 0)
         close(W.net_fd);
     W.net_fd = (m.helper & HARNESS_HAS_NET) ? fds[i++] : -1;
@@ -231,14 +247,15 @@ static int wait_helper_fd(uint32_t id, int ms)
 {
     int64_t end = now_ms() + ms;
     harness_msg m;
-    int fd;
+    int fds[SV_HELPER_MAX_FDS];
+    size_t n = 0;
 
     while (now_ms() < end) {
-        if (recv_msg(W.front, &m, &fd, 1, (int)(end - now_ms())) != 1)
+        if (recv_msg(W.front, &m, fds, &n, (int)(end - now_ms())) != HARNESS_HELPER || n != 1)
             continue;
-        if (strcmp(m.tag, "helper") == 0 && m.helper == id)
-            return fd;
-        close(fd);
+        if (m.helper == id)
+            return fds[0];
+        close(fds[0]);
     }
     return -1;
 }
@@ -422,23 +439,13 @@ static int teardown_world(void **state)
 
 static void test_privileges(void **state)
 {
-    struct passwd *pw = getpwnam("sepvirt");
     pid_t front = child_named("fake_front"), spawn = child_named("sepvirt-spawnhe");
     pid_t net = child_named("sepvirt-nethelp");
-    char uid[64];
 
     (void)state;
-    assert_non_null(pw);
     assert_true(front > 0 && spawn > 0);
     print_status("frontd (fake_front)", front);
-    snprintf(uid, sizeof(uid), "%u\t%u\t%u\t%u", pw->pw_uid, pw->pw_uid, pw->pw_uid, pw->pw_uid);
-    expect_status(front, "Uid", uid);
-    expect_status(front, "CapEff", "0000000000000000");
-    expect_status(front, "CapPrm", "0000000000000000");
-    expect_status(front, "CapBnd", "0000000000000000");
-    expect_status(front, "CapAmb", "0000000000000000");
-    expect_status(front, "NoNewPrivs", "1");
-    expect_status(front, "Seccomp", "2");
+    expect_front_confined(front);
 
     print_status("spawnhelper", spawn);
     expect_status(spawn, "Uid", "0\t0\t0\t0");
@@ -476,7 +483,7 @@ static void test_spawn_jailed(void **state)
                                     &W.sleep_pidfd), 0);
     assert_true(W.sleep_pid > 0 && alive(W.sleep_pidfd));
     print_status("started kind sleep", W.sleep_pid);
-    snprintf(uid, sizeof(uid), "%u\t%u\t%u\t%u", pw->pw_uid, pw->pw_uid, pw->pw_uid, pw->pw_uid);
+    ids(pw->pw_uid, uid);
     expect_status(W.sleep_pid, "Uid", uid);
     expect_status(W.sleep_pid, "CapEff", "0000000000000000");
     expect_status(W.sleep_pid, "CapBnd", "0000000000000000");
@@ -849,8 +856,7 @@ static void test_sigterm_leaves_vms(void **state)
 
 static void test_real_frontd(void **state)
 {
-    struct passwd *pw = getpwnam("sepvirt");
-    char uid[64], sock[128];
+    char sock[128];
     pid_t front;
 
     (void)state;
@@ -859,12 +865,7 @@ static void test_real_frontd(void **state)
     sleep_ms(500);   /* running, not just exec'ed */
     assert_int_equal(child_named("sepvirt-frontd"), front);
     print_status("sepvirt-frontd", front);
-    snprintf(uid, sizeof(uid), "%u\t%u\t%u\t%u", pw->pw_uid, pw->pw_uid, pw->pw_uid, pw->pw_uid);
-    expect_status(front, "Uid", uid);
-    expect_status(front, "CapEff", "0000000000000000");
-    expect_status(front, "CapBnd", "0000000000000000");
-    expect_status(front, "NoNewPrivs", "1");
-    expect_status(front, "Seccomp", "2");
+    expect_front_confined(front);
     snprintf(sock, sizeof(sock), "%s/run/sepvirt-sock", W.root);
     assert_int_equal(access(sock, F_OK), 0);
 }
@@ -878,8 +879,7 @@ static void test_session(void **state)
     char uid[64];
 
     (void)state;
-    snprintf(uid, sizeof(uid), "%d\t%d\t%d\t%d", SESSION_UID, SESSION_UID, SESSION_UID,
-             SESSION_UID);
+    ids(SESSION_UID, uid);
     for (size_t i = 0; i < 3; i++) {
         pid_t p = child_named(names[i]);
 
