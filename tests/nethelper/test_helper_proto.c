@@ -35,7 +35,8 @@ static size_t build(uint8_t *buf, uint32_t magic, uint16_t version, uint16_t typ
     sv_helper_hdr h = { magic, version, type, 9, len_field };
 
     memcpy(buf, &h, sizeof(h));
-    memcpy(buf + sizeof(h), payload, len);
+    if (len)
+        memcpy(buf + sizeof(h), payload, len);
     return sizeof(h) + len;
 }
 
@@ -298,6 +299,7 @@ static void test_serve(void **state)
     pid_t pid = fork();
 
     if (pid == 0) {
+        close(sv[0]);
         while (sv_helper_serve_one(sv[1], &proto, table, 2, NULL, NULL) == 0)
             ;
         _exit(0);
