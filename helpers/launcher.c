@@ -219,6 +219,21 @@ static int setup_dirs(launcher *L)
     return r;
 }
 
+/* spawn.conf, at start and on SIGHUP; processes already started keep
+ * running whatever the new file says. */
+static int load_kinds(launcher *L)
+{
+    char conf[PATH_MAX];
+    unsigned refused = 0;
+    int r = path_join(conf, L->config, "/spawn.conf");
+
+    if (r == 0)
+        r = sv_spawnconf_load(conf, geteuid(), L->session, &L->conf, &refused);
+    logmsg("%s: %zu kinds, %u refused%s%s", conf, L->conf.n, refused, r < 0 ? ": " : "",
+           r < 0 ? strerror(-r) : "");
+    return r == -ENOENT ? 0 : r;
+}
+
 /* ---- the processes ----------------------------------------------------- */
 
 static int find_binary(proc *p)
@@ -694,6 +709,8 @@ static int run(launcher *L)
                 continue;
             if (ssi.ssi_signo == SIGCHLD)
                 reap(L);
+            else if (ssi.ssi_signo == SIGHUP)
+                load_kinds(L);
             else {
                 logmsg("signal %u: stopping", ssi.ssi_signo);
                 stop_all(L);
@@ -742,8 +759,6 @@ static int init(launcher *L, const char *root)
     static const char *const envs[P_COUNT] = {
         "SEPVIRT_NETHELPER", "SEPVIRT_SPAWNHELPER", "SEPVIRT_FRONTD",
     };
-    char conf[PATH_MAX];
-    unsigned refused = 0;
     sigset_t mask;
     int r;
 
@@ -772,11 +787,8 @@ static int init(launcher *L, const char *root)
         logmsg("directories: %s", strerror(-r));
         return r;
     }
-    path_join(conf, L->config, "/spawn.conf");
-    r = sv_spawnconf_load(conf, geteuid(), L->session, &L->conf, &refused);
-    if (r < 0 && r != -ENOENT)
+    if ((r = load_kinds(L)) < 0)
         return r;
-    logmsg("%s: %zu kinds, %u refused", conf, L->conf.n, refused);
 
     L->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (L->null_fd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

@@ -831,6 +831,33 @@ static void test_sigkill_restarts(void **state)
     W.sleep_pidfd = -1;
 }
 
+/* SIGHUP re-reads spawn.conf: a kind removed is refused, a kind added can
+ * be started; what runs keeps running. */
+static void test_reload(void **state)
+{
+    const char *args[] = { "1000", NULL };
+    char path[128];
+    pid_t pid;
+    int pidfd;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/config/spawn.conf", W.root);
+    write_file(path, "sleep  /usr/bin/sleep sepvirt-qemu sepvirt-qemu\n"
+                     "sleep2 /usr/bin/sleep sepvirt-qemu sepvirt-qemu\n");
+    assert_int_equal(kill(W.launcher, SIGHUP), 0);
+    sleep_ms(200);
+    assert_int_equal(sv_spawn_start(W.spawn, "probe", NULL, NULL, 0, 0, &pid, &pidfd), -ENOENT);
+    assert_int_equal(sv_spawn_start(W.spawn, "sleep2", args, NULL, 0, 0, &pid, &pidfd), 0);
+    assert_int_equal(sv_spawn_signal(W.spawn, pid, SIGKILL), 0);
+    {
+        struct pollfd pfd = { pidfd, POLLIN, 0 };
+
+        assert_int_equal(poll(&pfd, 1, 5000), 1);
+    }
+    close(pidfd);
+    print_message("SIGHUP: spawn.conf re-read (kind removed refused, kind added started)\n");
+}
+
 static void test_sigterm_leaves_vms(void **state)
 {
     const char *args[] = { "1000", NULL };
@@ -922,6 +949,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_flood),
         cmocka_unit_test(test_protocol_violations),
         cmocka_unit_test(test_sigkill_restarts),
+        cmocka_unit_test(test_reload),
         cmocka_unit_test(test_sigterm_leaves_vms),
     };
     const struct CMUnitTest real[] = {
