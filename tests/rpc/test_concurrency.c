@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -270,6 +271,8 @@ int main(int argc, char **argv)
 
     pid = fork();
     if (pid == 0) {
+        /* Stop the daemon even if this test is killed (timeout). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         setenv("XDG_RUNTIME_DIR", xdg, 1);
         setenv("SEPVIRT_ROOT", dir, 1);
         execl(argv[1], argv[1], "--session", "--runtime-dir", run, "--config-dir", conf,
