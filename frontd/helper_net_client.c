@@ -2,17 +2,15 @@
 #include "helper_net_client.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "helper_client.h"
 #include "sv_error.h"
 #include "sv_util.h"
 
 struct sv_net_client {
-    pthread_mutex_t lock;
-    int sock;
-    uint32_t seq;
+    sv_helper_client *conn;
 };
 
 static int fail(int r, const char *what, const char *name)
@@ -26,13 +24,8 @@ static int fail(int r, const char *what, const char *name)
 static int call(sv_net_client *c, uint16_t type, const void *req, size_t req_len,
                 void *rep, size_t rep_len, int *fds, size_t *nfds)
 {
-    int r;
-
-    pthread_mutex_lock(&c->lock);
-    r = sv_helper_call(c->sock, sv_helper_net_proto(), &c->seq, type, req, req_len,
-                       NULL, 0, rep, rep_len, fds, nfds);
-    pthread_mutex_unlock(&c->lock);
-    return r;
+    return sv_helper_client_call(c->conn, type, req, req_len, NULL, 0, rep, rep_len,
+                                 fds, nfds);
 }
 
 static int copy_name(char dst[IFNAMSIZ], const char *src)
@@ -46,26 +39,14 @@ static int copy_name(char dst[IFNAMSIZ], const char *src)
     return 0;
 }
 
-static int ping(sv_net_client *c)
-{
-    sv_helper_ping_req req = { .nonce = c->seq ^ 0x5a5aa5a5u };
-    sv_helper_ping_rep rep;
-    int r = call(c, SV_HELPER_PING, &req, sizeof(req), &rep, sizeof(rep), NULL, NULL);
-
-    if (r == 0 && (rep.nonce != req.nonce || rep.version != SV_HELPER_NET_VERSION ||
-                   strncmp(rep.name, "net", sizeof(rep.name)) != 0))
-        r = -EPROTO;
-    return r < 0 ? fail(r, "version check", NULL) : 0;
-}
-
 sv_net_client *sv_net_client_new(int sock)
 {
     sv_net_client *c = sv_malloc0(sizeof(*c));
+    int r = sv_helper_client_new(sv_helper_net_proto(), sock, &c->conn);
 
-    pthread_mutex_init(&c->lock, NULL);
-    c->sock = sock;
-    if (ping(c) < 0) {
-        sv_net_client_free(c);
+    if (r < 0) {
+        fail(r, "version check", NULL);
+        free(c);
         return NULL;
     }
     return c;
@@ -75,20 +56,15 @@ void sv_net_client_free(sv_net_client *c)
 {
     if (!c)
         return;
-    if (c->sock >= 0)
-        close(c->sock);
-    pthread_mutex_destroy(&c->lock);
+    sv_helper_client_free(c->conn);
     free(c);
 }
 
 int sv_net_client_reconnect(sv_net_client *c, int sock)
 {
-    pthread_mutex_lock(&c->lock);
-    if (c->sock >= 0)
-        close(c->sock);
-    c->sock = sock;
-    pthread_mutex_unlock(&c->lock);
-    return ping(c);
+    int r = sv_helper_client_reconnect(c->conn, sock);
+
+    return r < 0 ? fail(r, "version check", NULL) : 0;
 }
 
 /* Shared tail of the two create calls: the reply must carry exactly the

@@ -17,7 +17,8 @@
 typedef struct sv_net_client sv_net_client;
 
 /* Takes ownership of sock (a SOCK_SEQPACKET end connected to the helper)
- * and checks the helper's name and version with PING: NULL on mismatch. */
+ * and checks the helper's name and version with PING: NULL (sock closed,
+ * sv_error set) on mismatch. */
 sv_net_client *sv_net_client_new(int sock);
 void sv_net_client_free(sv_net_client *c);
 /* After the launcher restarted the helper: use this socket instead (taken

@@ -275,6 +275,10 @@ int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
                    void *rep, size_t rep_len, int *rep_fds, size_t *ret_nfds)
 {
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
+    union {
+        max_align_t align;
+        uint8_t bytes[SV_HELPER_MAX_PAYLOAD];
+    } buf;
     int local_fds[SV_HELPER_MAX_FDS];
     int *got = rep_fds ? rep_fds : local_fds;
     sv_helper_hdr hdr;
@@ -285,16 +289,26 @@ int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
         return -EINVAL;
     *seq += 1;
     r = sv_helper_send(sock, proto, type, *seq, req, req_len, fds, nfds);
+    for (int stale = 0; r == 0; stale++) {
+        /* Into a buffer for any reply: a stale one may be of another type. */
+        r = sv_helper_recv(sock, proto, SV_HELPER_DIR_REPLY, &hdr, buf.bytes, sizeof(buf.bytes),
+                           got, &ngot, &status);
+        if (r < 0 || hdr.seq == *seq)
+            break;
+        /* A reply to a request of an earlier requester on this socket
+         * (one that died mid-call): drop it, a bounded number of them. */
+        close_fds(got, ngot);
+        if (stale == SV_HELPER_STALE_MAX)
+            r = -EPROTO;
+    }
     if (r < 0)
         return r;
-    r = sv_helper_recv(sock, proto, SV_HELPER_DIR_REPLY, &hdr, rep, rep_len,
-                       got, &ngot, &status);
-    if (r < 0)
-        return r;
-    if (hdr.type != (type | SV_HELPER_REPLY) || hdr.seq != *seq || (!rep_fds && ngot)) {
+    if (hdr.type != (type | SV_HELPER_REPLY) || (!rep_fds && ngot)) {
         close_fds(got, ngot);
         return -EPROTO;
     }
+    /* Same type, so the decoder checked it is exactly rep_len bytes. */
+    memcpy(rep, buf.bytes, rep_len);
     if (ret_nfds)
         *ret_nfds = ngot;
     else

@@ -36,6 +36,8 @@
 #define SV_HELPER_MAX_PAYLOAD 4096u
 /* Most fds any message of any helper may carry. */
 #define SV_HELPER_MAX_FDS 16u
+/* Most replies to an earlier requester a call skips before its own. */
+#define SV_HELPER_STALE_MAX 8
 
 typedef struct sv_helper_hdr {
     uint32_t magic;   /* SV_HELPER_MAGIC */
@@ -163,7 +165,9 @@ int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
 
 /*
  * Requester side: send request (type, fresh seq from *seq), wait for its
- * reply, check it answers that type and seq.  rep (rep_len must be the
+ * reply, check it answers that type (replies with another seq, left for an
+ * earlier requester on the same socket, are dropped: at most
+ * SV_HELPER_STALE_MAX of them).  rep (rep_len must be the
  * reply size) and rep_fds/ret_nfds (room for SV_HELPER_MAX_FDS) receive the
  * reply; rep_fds may be NULL only for types whose replies carry no fds.
  * Returns the helper's status (0 or -errno), or a transport/protocol error

@@ -317,6 +317,26 @@ static void test_serve(void **state)
     assert_int_equal(n, 3);
     for (size_t i = 0; i < n; i++)
         close(rfds[i]);
+    /* replies left for an earlier requester are skipped, with their fds */
+    {
+        echo_rep old = { 1 };
+        int before = dup(0), spare, after;
+
+        close(before);
+        spare = dup(STDIN_FILENO);
+        assert_int_equal(sv_helper_send_reply(sv[1], &proto, T_FDS, seq - 1, 0, &old,
+                                              sizeof(old), &spare, 1), 0);
+        assert_int_equal(sv_helper_send_reply(sv[1], &proto, T_ECHO, 5, -EIO, NULL,
+                                              sizeof(old), NULL, 0), 0);
+        close(spare);
+        req.a = 1;
+        assert_int_equal(sv_helper_call(sv[0], &proto, &seq, T_ECHO, &req, sizeof(req),
+                                        NULL, 0, &rep, sizeof(rep), NULL, NULL), 0);
+        assert_int_equal(rep.sum, 3);
+        after = dup(0);
+        assert_int_equal(after, before);
+        close(after);
+    }
     freq.n = 4; /* handler bug: answered -EIO, not a protocol violation */
     assert_int_equal(sv_helper_call(sv[0], &proto, &seq, T_FDS, &freq, sizeof(freq),
                                     NULL, 0, &rep, sizeof(rep), rfds, &n), -EIO);
