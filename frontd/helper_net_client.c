@@ -67,21 +67,24 @@ int sv_net_client_reconnect(sv_net_client *c, int sock)
     return r < 0 ? fail(r, "version check", NULL) : 0;
 }
 
-/* Shared tail of the two create calls: the reply must carry exactly the
- * fds it announces. */
-static int finish_create(int r, const char *what, const sv_net_link_rep *rep,
-                         uint32_t want_fds, int *fds, size_t nfds,
-                         char ret_name[IFNAMSIZ], size_t *ret_nfds)
+/* The two create calls: the reply must carry exactly the fds it announces. */
+static int create(sv_net_client *c, uint16_t type, const void *req, size_t req_len,
+                  uint32_t want_fds, const char *what, char ret_name[IFNAMSIZ],
+                  int *ret_fds, size_t *ret_nfds)
 {
-    if (r == 0 && (rep->nfds != nfds || nfds != want_fds ||
-                   !sv_helper_str_ok(rep->name, IFNAMSIZ, false))) {
+    sv_net_link_rep rep;
+    size_t nfds = 0;
+    int r = call(c, type, req, req_len, &rep, sizeof(rep), ret_fds, &nfds);
+
+    if (r == 0 && (rep.nfds != nfds || nfds != want_fds ||
+                   !sv_helper_str_ok(rep.name, IFNAMSIZ, false))) {
         for (size_t i = 0; i < nfds; i++)
-            close(fds[i]);
+            close(ret_fds[i]);
         r = -EPROTO;
     }
     if (r < 0)
         return fail(r, what, NULL);
-    memcpy(ret_name, rep->name, IFNAMSIZ);
+    memcpy(ret_name, rep.name, IFNAMSIZ);
     *ret_nfds = nfds;
     return 0;
 }
@@ -94,17 +97,13 @@ int sv_net_tap_create(sv_net_client *c, const sv_net_tap_opts *opts,
         .queues = opts->queues ? opts->queues : 1,
         .mtu = opts->mtu,
     };
-    sv_net_link_rep rep;
-    size_t nfds = 0;
-    int r;
 
     if (opts->mac)
         memcpy(req.mac, opts->mac, sizeof(req.mac));
     if (copy_name(req.bridge, opts->bridge) < 0)
         return fail(-EINVAL, "create tap on bridge", opts->bridge);
-    r = call(c, SV_NET_TAP_CREATE, &req, sizeof(req), &rep, sizeof(rep), ret_fds, &nfds);
-    return finish_create(r, "create tap", &rep, req.queues, ret_fds, nfds, ret_name,
-                         ret_nfds);
+    return create(c, SV_NET_TAP_CREATE, &req, sizeof(req), req.queues, "create tap",
+                  ret_name, ret_fds, ret_nfds);
 }
 
 int sv_net_macvtap_create(sv_net_client *c, const sv_net_macvtap_opts *opts,
@@ -117,17 +116,13 @@ int sv_net_macvtap_create(sv_net_client *c, const sv_net_macvtap_opts *opts,
         .queues = notap ? 0 : opts->queues ? opts->queues : 1,
         .mtu = opts->mtu,
     };
-    sv_net_link_rep rep;
-    size_t nfds = 0;
-    int r;
 
     if (opts->mac)
         memcpy(req.mac, opts->mac, sizeof(req.mac));
     if (copy_name(req.parent, opts->parent) < 0)
         return fail(-EINVAL, "create macvtap on", opts->parent);
-    r = call(c, SV_NET_MACVTAP_CREATE, &req, sizeof(req), &rep, sizeof(rep), ret_fds, &nfds);
-    return finish_create(r, "create macvtap", &rep, req.queues, ret_fds, nfds, ret_name,
-                         ret_nfds);
+    return create(c, SV_NET_MACVTAP_CREATE, &req, sizeof(req), req.queues, "create macvtap",
+                  ret_name, ret_fds, ret_nfds);
 }
 
 int sv_net_link_delete(sv_net_client *c, const char *name)

@@ -257,6 +257,28 @@ void nh_close_fds(int *fds, size_t n)
             close(fds[i]);
 }
 
+bool nh_raw_send(int sock, const void *buf, size_t len, const int *fds, size_t nfds)
+{
+    char cbuf[CMSG_SPACE(sizeof(int) * 32)];
+    struct iovec iov = { (void *)buf, len };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+    if (nfds > 32)
+        return false;
+    if (nfds) {
+        struct cmsghdr *c;
+
+        mh.msg_control = cbuf;
+        mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+        c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+    }
+    return sendmsg(sock, &mh, 0) == (ssize_t)len;
+}
+
 bool nh_frame_seen(int fd, const char *capture_if)
 {
     struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "helper_proto.h"
+#include "nhtest.h"
 
 enum { T_ECHO = 2, T_FDS = 3 };
 
@@ -136,25 +137,9 @@ static void pair(int sv[2])
     assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 }
 
-/* Raw sendmsg with any number of fds, bypassing the sender's checks. */
 static void raw_send(int sock, const void *buf, size_t len, const int *fds, size_t nfds)
 {
-    char cbuf[CMSG_SPACE(sizeof(int) * 64)];
-    struct iovec iov = { (void *)buf, len };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-    if (nfds) {
-        struct cmsghdr *c;
-
-        mh.msg_control = cbuf;
-        mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-        c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-        memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-    }
-    assert_int_equal(sendmsg(sock, &mh, 0), (ssize_t)len);
+    assert_true(nh_raw_send(sock, buf, len, fds, nfds));
 }
 
 static void test_fd_passing(void **state)

@@ -240,23 +240,9 @@ static void violation(const char *what, const void *buf, size_t len, const int *
                       size_t nfds, int want_exit)
 {
     _cleanup_free_ char *before = nh_links(), *after = NULL;
-    char cbuf[CMSG_SPACE(sizeof(int) * 32)];
-    struct iovec iov = { (void *)buf, len };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
     int code;
 
-    if (nfds) {
-        struct cmsghdr *c;
-
-        mh.msg_control = cbuf;
-        mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-        c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-        memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-    }
-    if (sendmsg(h.raw, &mh, 0) != (ssize_t)len) {
+    if (!nh_raw_send(h.raw, buf, len, fds, nfds)) {
         nh_ok(false, "%s: send", what);
         return;
     }
