@@ -14,7 +14,9 @@
 #include "config.h"
 #include "dispatch.h"
 #include "frontd.h"
+#include "helper_conn.h"
 #include "listen.h"
+#include "qemu_driver.h"
 #include "registry.h"
 #include "server.h"
 #include "sv_config.h"
@@ -199,13 +201,19 @@ int main(int argc, char **argv)
         status = fail();
         goto out_pid;
     }
+    /* Helper connections and the QEMU driver (which reconnects to running
+     * guests) before any client can ask about a domain. */
+    if (sv_helper_conn_init() < 0 || sv_qemu_driver_init() < 0) {
+        status = fail();
+        goto out_helpers;
+    }
     if (listen_at(paths.runtime_dir, SOCK_RW, false, &cfg, o.session) < 0 ||
         listen_at(paths.runtime_dir, SOCK_RO, true, &cfg, o.session) < 0 ||
         (o.libvirt_sockets && listen_libvirt(&cfg, o.session) < 0) ||
         sv_workers_start(cfg.max_workers) < 0) {
         status = fail();
         sv_server_shutdown();
-        goto out_registry;
+        goto out_helpers;
     }
 
     if (sv_server_run() < 0)
@@ -213,7 +221,9 @@ int main(int argc, char **argv)
 
     sv_server_shutdown();
     sv_workers_stop();
-out_registry:
+out_helpers:
+    sv_qemu_driver_shutdown();
+    sv_helper_conn_shutdown();
     sv_registry_shutdown();
     sv_server_free();
 out_pid:

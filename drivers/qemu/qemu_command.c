@@ -662,10 +662,17 @@ static int build_net(build *b, size_t i)
 
 /* ---- character devices -------------------------------------------------- */
 
-/* "-chardev" for a character device backend; id is charserial0 etc. */
-static void build_chardev(build *b, const sv_domain_chr_def *c, const char *id, int fd)
+/* "-chardev" for a character device backend; id is charserial0 etc.
+ * log_fd >= 0: QEMU also writes the output there, through fd set log_set. */
+static void build_chardev(build *b, const sv_domain_chr_def *c, const char *id, int fd,
+                          int log_fd, size_t log_set)
 {
     sv_buf o = {0};
+
+    if (log_fd >= 0) {
+        add(b, "-add-fd");
+        addf(b, "set=%zu,fd=%d,opaque=log-%s", log_set, log_fd, id);
+    }
 
     if (fd >= 0) {
         sv_buf_printf(&o, "socket,id=%s,fd=%d,server=on,wait=off", id, fd);
@@ -687,6 +694,8 @@ static void build_chardev(build *b, const sv_domain_chr_def *c, const char *id, 
             break;
         }
     }
+    if (log_fd >= 0)
+        sv_buf_printf(&o, ",logfile=/dev/fdset/%zu,logappend=on", log_set);
     add2(b, "-chardev", &o);
 }
 
@@ -697,11 +706,13 @@ static int build_serials(build *b)
     for (size_t i = 0; i < def->nserials; i++) {
         const sv_domain_chr_def *c = def->serials[i];
         int fd = b->ctx->serial_fds ? b->ctx->serial_fds[i] : -1;
+        int log_fd = b->ctx->serial_log_fds ? b->ctx->serial_log_fds[i] : -1;
         char id[32];
         sv_buf o = {0};
 
         snprintf(id, sizeof(id), "charserial%zu", i);
-        build_chardev(b, c, id, fd);
+        /* Fd sets 1..ndisks are the disks'. */
+        build_chardev(b, c, id, fd, log_fd, def->ndisks + 1 + i);
         switch ((sv_domain_serial_target)c->target_type) {
         case SV_DOMAIN_SERIAL_TARGET_ISA:
             sv_buf_printf(&o, "isa-serial,chardev=%s,id=serial%zu,index=%d", id, i, c->target_port);
@@ -726,7 +737,7 @@ static int build_serials(build *b)
         if (c->target_type == SV_DOMAIN_CONSOLE_TARGET_SERIAL)
             continue;  /* the same port as serial0, already built */
         snprintf(id, sizeof(id), "charconsole%zu", i);
-        build_chardev(b, c, id, -1);
+        build_chardev(b, c, id, -1, -1, 0);
         add(b, "-device");
         addf(b, "virtconsole,chardev=%s,id=console%zu", id, i);
     }
@@ -739,7 +750,7 @@ static int build_serials(build *b)
         sv_buf o = {0};
 
         snprintf(id, sizeof(id), "charchannel%zu", i);
-        build_chardev(b, c, id, fd);
+        build_chardev(b, c, id, fd, -1, 0);
         sv_buf_printf(&o, "virtserialport,bus=virtio-serial%u.0,nr=%u,chardev=%s,id=channel%zu", bus, port, id, i);
         if (c->target_name) {
             sv_buf_add(&o, ",name=");

@@ -31,6 +31,8 @@ typedef struct sv_qemu_build_ctx {
     const sv_qemu_net_backend *nets; /* one per def->nets[i] */
     const int *disk_fds;            /* one per def->disks[i]: fd, or -1 = no medium / use path */
     const int *serial_fds;          /* one per def->serials[i]: listening socket for pty serials, -1 = real pty */
+    const int *serial_log_fds;      /* NULL, or one per def->serials[i]: fd (open for writing)
+                                       QEMU copies the port's output to, -1 = none */
     const int *channel_fds;         /* one per def->channels[i]: listening socket, -1 = path */
     const int *vnc_ports;           /* one per def->graphics[i]: resolved TCP port (autoport) */
 } sv_qemu_build_ctx;

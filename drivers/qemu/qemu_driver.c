@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The sv_hv_driver callbacks (see drivers/driver.h for the contract: the
+ * caller holds the domain's lock and job and has checked its state), the
+ * driver's start-up and autostart.
+ */
+#include "qemu_driver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "events.h"
+#include "frontd.h"
+#include "helper_conn.h"
+#include "listen.h"
+#include "qemu_driver_priv.h"
+#include "sv_error.h"
+#include "sv_util.h"
+
+qemu_driver qemu_drv;
+
+/* virDomainDestroyFlags, virDomainShutdownFlags / virDomainRebootFlags */
+enum {
+    DESTROY_GRACEFUL = 1,
+    POWER_ACPI = 1,
+    POWER_AGENT = 2,
+};
+
+enum { RUNNING_UNPAUSED = 5 };
+
+/* ---- start / destroy ------------------------------------------------------ */
+
+static int qemu_domain_start(sv_domain_obj *d, unsigned flags)
+{
+    return qemu_process_start(d, flags);
+}
+
+static int qemu_domain_destroy(sv_domain_obj *d, unsigned flags)
+{
+    qemu_vm *vm = qemu_vm_get(d);
+    pid_t pid = vm->pid;
+    int pidfd = vm->pidfd;
+    bool ended;
+
+    vm->stopping = true;
+    /* SIGTERM lets QEMU flush its disks; SIGKILL only when it hangs. */
+    qemu_obj_unlock(d);
+    ended = qemu_process_wait(pidfd, 0) ||
+            (qemu_process_signal(pid, SIGTERM) == 0 && qemu_process_wait(pidfd, QEMU_TERM_TIMEOUT_MS));
+    qemu_obj_lock(d);
+    if (!ended && (flags & DESTROY_GRACEFUL)) {
+        vm->stopping = false;
+        sv_report(SV_FROM_QEMU, SV_ERR_OPERATION_FAILED,
+                  "failed to kill qemu process with SIGTERM");
+        return -1;
+    }
+    qemu_process_stop(d, SV_DOMAIN_SHUTOFF_DESTROYED);
+    return 0;
+}
+
+/* ---- power button, reset, pause ------------------------------------------ */
+
+static int check_power_flags(unsigned flags, const char *api)
+{
+    if (flags & ~(unsigned)(POWER_ACPI | POWER_AGENT)) {
+        sv_report(SV_FROM_QEMU, SV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                  flags & ~(unsigned)(POWER_ACPI | POWER_AGENT), api);
+        return -1;
+    }
+    if (flags == POWER_AGENT) {
+        sv_report(SV_FROM_QEMU, SV_ERR_ARGUMENT_UNSUPPORTED, "QEMU guest agent is not configured");
+        return -1;
+    }
+    return 0;
+}
+
+static int qemu_domain_shutdown(sv_domain_obj *d, unsigned flags)
+{
+    qemu_vm *vm = qemu_vm_get(d);
+
+    if (check_power_flags(flags, "qemuDomainShutdownFlags") < 0)
+        return -1;
+    vm->fake_reboot = false;
+    return qemu_mon_cmd(d, "system_powerdown", NULL, NULL);
+}
+
+static int qemu_domain_reboot(sv_domain_obj *d, unsigned flags)
+{
+    qemu_vm *vm = qemu_vm_get(d);
+    int r;
+
+    if (check_power_flags(flags, "qemuDomainReboot") < 0)
+        return -1;
+    /* The guest powers off on the button; the SHUTDOWN it causes resets
+     * and restarts it instead (libvirt's "fake reboot"). */
+    vm->fake_reboot = true;
+    r = qemu_mon_cmd(d, "system_powerdown", NULL, NULL);
+    if (r < 0)
+        vm->fake_reboot = false;
+    return r;
+}
+
+static int qemu_domain_reset(sv_domain_obj *d, unsigned flags)
+{
+    (void)flags;
+    return qemu_mon_cmd(d, "system_reset", NULL, NULL);
+}
+
+/* The state changes first, so the STOP/RESUME events QEMU sends for our
+ * own command are recognised as ours and not reported twice. */
+static int change_run_state(sv_domain_obj *d, const char *cmd, sv_domain_state state, int reason)
+{
+    int old_reason;
+    sv_domain_state old = sv_domain_get_state(d, &old_reason);
+
+    sv_domain_set_state(d, state, reason);
+    if (qemu_mon_cmd(d, cmd, NULL, NULL) < 0) {
+        if (d->obj.active && sv_domain_get_state(d, NULL) == state)
+            sv_domain_set_state(d, old, old_reason);
+        return -1;
+    }
+    qemu_status_save(d);
+    return 0;
+}
+
+static int qemu_domain_suspend(sv_domain_obj *d)
+{
+    return change_run_state(d, "stop", SV_DOMAIN_PAUSED, SV_DOMAIN_PAUSED_USER);
+}
+
+static int qemu_domain_resume(sv_domain_obj *d)
+{
+    return change_run_state(d, "cont", SV_DOMAIN_RUNNING, RUNNING_UNPAUSED);
+}
+
+/* ---- info ------------------------------------------------------------------- */
+
+/* utime + stime of the whole QEMU process (all vCPU threads included). */
+static int cpu_time(pid_t pid, uint64_t *ret_ns)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long utime, stime;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    /* The command name may contain spaces: fields start after the last ')'. */
+    p = strrchr(buf, ')');
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                     &utime, &stime) != 2)
+        return -1;
+    *ret_ns = (utime + stime) * (1000000000ULL / (unsigned long long)qemu_drv.clk_tck);
+    return 0;
+}
+
+static int qemu_domain_get_info(sv_domain_obj *d, sv_domain_runtime_info *ret)
+{
+    const qemu_vm *vm = d->priv;
+    const sv_domain_def *def = sv_domain_obj_def(d);
+
+    ret->cpu_time_ns = 0;
+    ret->memory_kib = vm && vm->balloon_kib ? vm->balloon_kib : def->current_memory_kib;
+    if (vm && vm->pid > 0)
+        (void)cpu_time(vm->pid, &ret->cpu_time_ns);
+    return 0;
+}
+
+static const sv_hv_driver qemu_hv_driver = {
+    .name = "QEMU",
+    .domain_start = qemu_domain_start,
+    .domain_destroy = qemu_domain_destroy,
+    .domain_shutdown = qemu_domain_shutdown,
+    .domain_reboot = qemu_domain_reboot,
+    .domain_reset = qemu_domain_reset,
+    .domain_suspend = qemu_domain_suspend,
+    .domain_resume = qemu_domain_resume,
+    .domain_get_info = qemu_domain_get_info,
+};
+
+/* ---- autostart ----------------------------------------------------------- */
+
+static void *autostart_main(void *arg)
+{
+    sv_domain_obj **doms = NULL;
+    size_t n = 0;
+
+    (void)arg;
+    if (sv_domain_list(SV_LIST_DOMAINS_INACTIVE | SV_LIST_DOMAINS_AUTOSTART, &doms, &n) < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        sv_domain_obj *d = doms[i];
+
+        qemu_obj_lock(d);
+        if (sv_obj_begin_job(&d->obj) < 0) {
+            qemu_obj_unlock(d);
+            continue;
+        }
+        if (!d->obj.active && d->obj.autostart) {
+            if (qemu_process_start(d, 0) == 0)
+                sv_event_domain_lifecycle(d->obj.name, d->obj.uuid, d->obj.id,
+                                          SV_DOMAIN_EVENT_STARTED, 0 /* BOOTED */);
+            else
+                fprintf(stderr, "sepvirt-frontd: autostart of domain %s: %s\n", d->obj.name,
+                        sv_error_message());
+        }
+        sv_obj_end_job(&d->obj);
+        qemu_obj_unlock(d);
+    }
+    sv_objlist_collect_free((sv_obj **)doms, n);
+    return NULL;
+}
+
+/* ---- start-up ------------------------------------------------------------ */
+
+static int make_dir(const char *path)
+{
+    int r = sv_mkdir_p(path, 0700);
+
+    if (r < 0) {
+        sv_error_set_errno(SV_FROM_QEMU, -r, "cannot create directory '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+int sv_qemu_driver_init(void)
+{
+    const sv_frontd_paths *paths = sv_frontd_paths_get();
+    pthread_attr_t attr;
+    pthread_t t;
+
+    if (!sv_helper_conn_launched())
+        return 0;
+    qemu_drv.clk_tck = sysconf(_SC_CLK_TCK);
+    if (qemu_drv.clk_tck <= 0)
+        qemu_drv.clk_tck = 100;
+    qemu_drv.run_dir = sv_asprintf("%s/qemu", paths->runtime_dir);
+    qemu_drv.log_dir = sv_asprintf("%s/qemu/log", paths->state_dir);
+    if (make_dir(qemu_drv.run_dir) < 0 || make_dir(qemu_drv.log_dir) < 0 ||
+        qemu_status_open(paths->state_dir) < 0)
+        return -1;
+    qemu_reconnect_all();
+    sv_hv_driver_register(&qemu_hv_driver);
+    /* Autostart must not delay serving clients (a start takes a while). */
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, autostart_main, NULL) != 0)
+        fprintf(stderr, "sepvirt-frontd: cannot start the autostart thread\n");
+    pthread_attr_destroy(&attr);
+    return 0;
+}
+
+void sv_qemu_driver_shutdown(void)
+{
+    sv_domain_obj **doms = NULL;
+    size_t n = 0;
+
+    if (!sv_hv_driver_get())
+        return;
+    sv_hv_driver_register(NULL);
+    /* The guests keep running; only our monitor connections close. */
+    if (sv_domain_list(SV_LIST_DOMAINS_ACTIVE, &doms, &n) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            sv_domain_obj *d = doms[i];
+            qemu_vm *vm;
+            sv_qmp *mon;
+
+            qemu_obj_lock(d);
+            vm = d->priv;
+            mon = vm ? vm->mon : NULL;
+            if (vm)
+                vm->mon = NULL;
+            qemu_obj_unlock(d);
+            if (mon) {
+                sv_qmp_close(mon);
+                sv_obj_unref(&d->obj);
+            }
+        }
+        sv_objlist_collect_free((sv_obj **)doms, n);
+    }
+    qemu_status_close();
+    free(qemu_drv.run_dir);
+    free(qemu_drv.log_dir);
+    memset(&qemu_drv, 0, sizeof(qemu_drv));
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A restarted frontd finds its guests again (DESIGN invariant 3).  The
+ * spawn helper still holds a pidfd of every process it started, so its
+ * LIST says which guests still run; the status files say what each run
+ * had.  A guest that runs is adopted with the same id, devices and state;
+ * one that ended meanwhile is cleaned up after and left shut off
+ * (crashed).  Processes and devices nobody accounts for (a frontd that died
+ * in the middle of a start) are ended and deleted.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helper_conn.h"
+#include "qemu_driver_priv.h"
+#include "sv_error.h"
+#include "sv_util.h"
+
+enum { SHUTOFF_CRASHED = 3, PAUSED_UNKNOWN = 0, SHUTDOWN_UNKNOWN = 0, RUNNING_UNPAUSED = 5 };
+
+typedef struct survey {
+    sv_spawn_proc *procs;
+    size_t nprocs;
+    bool *claimed;          /* per proc: belongs to an adopted guest */
+    char (*ifnames)[IFNAMSIZ];  /* devices of adopted guests */
+    size_t nifnames;
+} survey;
+
+static ssize_t find_proc(const survey *sv, pid_t pid, const char *kind)
+{
+    for (size_t i = 0; i < sv->nprocs; i++)
+        if (sv->procs[i].pid == pid && strcmp(sv->procs[i].kind, kind) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* The process i of the survey ends (SIGKILL: nobody is left to ask it nicely). */
+static void end_proc(survey *sv, size_t i)
+{
+    if (qemu_process_wait(sv->procs[i].pidfd, 0))
+        return;
+    qemu_process_signal(sv->procs[i].pid, SIGKILL);
+    qemu_process_wait(sv->procs[i].pidfd, QEMU_KILL_TIMEOUT_MS);
+}
+
+/* State from what QEMU says now, keeping the saved reason when it agrees. */
+static void apply_run_state(sv_domain_obj *d, const qemu_status *st, const char *status)
+{
+    if (strcmp(status, "running") == 0)
+        sv_domain_set_state(d, SV_DOMAIN_RUNNING,
+                            st->state == SV_DOMAIN_RUNNING ? st->reason : RUNNING_UNPAUSED);
+    else if (strcmp(status, "shutdown") == 0)
+        sv_domain_set_state(d, SV_DOMAIN_SHUTDOWN, SHUTDOWN_UNKNOWN);
+    else if (strcmp(status, "guest-panicked") == 0)
+        sv_domain_set_state(d, SV_DOMAIN_CRASHED, 1);
+    else
+        sv_domain_set_state(d, SV_DOMAIN_PAUSED,
+                            st->state == SV_DOMAIN_PAUSED ? st->reason : PAUSED_UNKNOWN);
+}
+
+/* d locked, job held, inactive; the process runs: make d its domain again. */
+static int adopt(sv_domain_obj *d, qemu_status *st, sv_domain_def *live, const sv_spawn_proc *proc)
+{
+    qemu_vm *vm = qemu_vm_get(d);
+    _cleanup_free_ char *mon_path = sv_asprintf("%s/monitor.sock", st->dir);
+    sv_json *status = NULL;
+    const char *s = "running";
+    sv_qmp *mon = NULL;
+    int r;
+
+    qemu_vm_clear(vm);
+    vm->run++;
+    vm->pid = st->pid;
+    vm->pidfd = dup(proc->pidfd);
+    vm->dir = sv_strdup(st->dir);
+    vm->start_time = st->start_time;
+    vm->got_shutdown = st->got_shutdown;
+    vm->ifnames = st->ifnames;
+    vm->nifnames = st->nifnames;
+    st->ifnames = NULL;
+    st->nifnames = 0;
+    /* A transient domain was just added with a copy of live as its config. */
+    if (!d->obj.persistent) {
+        sv_domain_def_free(live);
+        live = NULL;
+    }
+    sv_objlist_started(&d->obj, st->id, live);
+    sv_domain_obj_def(d)->id = st->id;
+    sv_domain_set_state(d, st->state, st->reason);
+
+    qemu_obj_unlock(d);
+    r = qemu_process_connect_monitor(d, mon_path, &mon);
+    if (r == 0)
+        r = sv_qmp_command(mon, "query-status", NULL, QEMU_CMD_TIMEOUT_MS, &status);
+    qemu_obj_lock(d);
+    vm->mon = mon;
+    if (r < 0)
+        return -1;
+    sv_json_get_string(status, "status", &s);
+    apply_run_state(d, st, s);
+    sv_json_free(status);
+    if (sv_qmp_closed(mon) && !vm->eof_queued) {
+        vm->eof_queued = true;
+        qemu_defer(d, QEMU_WORK_EOF);
+    }
+    return 0;
+}
+
+/* The domain of a status file, from the registry or (transient) added. */
+static sv_domain_obj *domain_for(sv_domain_def **live)
+{
+    sv_domain_obj *d = sv_domain_find_uuid((*live)->uuid);
+    sv_domain_def *copy;
+
+    if (d)
+        return d;
+    if (!(copy = sv_domain_def_copy(*live)))
+        return NULL;
+    if (sv_domain_add_live(&copy, &d) < 0) {
+        sv_domain_def_free(copy);
+        return NULL;
+    }
+    return d;
+}
+
+/* Devices and helper processes of a run that is over. */
+static void release_dead(survey *sv, qemu_status *st)
+{
+    qemu_vm vm = { .pidfd = -1, .ifnames = st->ifnames, .nifnames = st->nifnames };
+
+    for (size_t i = 0; i < st->naux; i++) {
+        ssize_t p = find_proc(sv, st->aux_pids[i], "passt");
+
+        if (p >= 0)
+            end_proc(sv, (size_t)p);
+    }
+    qemu_net_release(&vm);
+}
+
+static void reconnect_one(survey *sv, const char *name)
+{
+    qemu_status st = { 0 };
+    sv_domain_def *live = NULL;
+    sv_domain_obj *d = NULL;
+    ssize_t p;
+
+    if (qemu_status_read(name, &st) < 0 ||
+        !(live = sv_domain_def_parse(st.xml, strlen(st.xml), 0)) ||
+        !(d = domain_for(&live))) {
+        fprintf(stderr, "sepvirt-frontd: status of domain %s: %s (left alone)\n", name,
+                sv_error_message());
+        sv_domain_def_free(live);
+        qemu_status_clear(&st);
+        return;
+    }
+    /* No client is served yet, so nobody else can own the job. */
+    d->obj.job = true;
+    p = find_proc(sv, st.pid, "qemu");
+    if (p >= 0 && !d->obj.active) {
+        if (adopt(d, &st, live, &sv->procs[p]) == 0) {
+            qemu_vm *vm = d->priv;
+
+            sv->claimed[p] = true;
+            for (size_t i = 0; i < st.naux; i++) {
+                ssize_t a = find_proc(sv, st.aux_pids[i], "passt");
+
+                if (a < 0)
+                    continue;
+                sv->claimed[a] = true;
+                vm->aux = sv_realloc(vm->aux, (vm->naux + 1) * sizeof(*vm->aux));
+                vm->aux[vm->naux++] = (qemu_aux){ sv->procs[a].pid, dup(sv->procs[a].pidfd) };
+            }
+            for (size_t i = 0; i < vm->nifnames; i++) {
+                sv->ifnames = sv_realloc(sv->ifnames, (sv->nifnames + 1) * sizeof(*sv->ifnames));
+                memcpy(sv->ifnames[sv->nifnames++], vm->ifnames[i], IFNAMSIZ);
+            }
+            qemu_status_save(d);
+            fprintf(stderr, "sepvirt-frontd: domain %s (id %d) reconnected\n", name, d->obj.id);
+        } else {
+            fprintf(stderr, "sepvirt-frontd: domain %s: cannot reconnect: %s\n", name,
+                    sv_error_message());
+            sv->claimed[p] = true;
+            qemu_process_stop(d, SHUTOFF_CRASHED);
+        }
+        live = NULL;
+    } else {
+        /* It ended while frontd was away: libvirt's "crashed". */
+        release_dead(sv, &st);
+        qemu_status_remove(name);
+        if (!d->obj.active) {
+            if (!d->obj.persistent)
+                sv_domain_mark_shutoff(d, SHUTOFF_CRASHED);
+            else
+                sv_domain_set_state(d, SV_DOMAIN_SHUTOFF, SHUTOFF_CRASHED);
+        }
+        fprintf(stderr, "sepvirt-frontd: domain %s ended while frontd was away\n", name);
+    }
+    sv_obj_end_job(&d->obj);
+    sv_domain_obj_end(d);
+    sv_domain_def_free(live);
+    qemu_status_clear(&st);
+}
+
+static bool ifname_claimed(const survey *sv, const char *name)
+{
+    for (size_t i = 0; i < sv->nifnames; i++)
+        if (strncmp(sv->ifnames[i], name, IFNAMSIZ) == 0)
+            return true;
+    return false;
+}
+
+void qemu_reconnect_all(void)
+{
+    sv_spawn_client *spawn = sv_helper_conn_spawn();
+    sv_net_client *net = sv_helper_conn_net();
+    survey sv = { 0 };
+    sv_net_owned *owned = NULL;
+    size_t nowned = 0;
+    char **names = NULL;
+    size_t n = 0;
+
+    /* Without the list every guest would look dead: touch nothing then. */
+    if (!spawn || sv_spawn_list(spawn, &sv.procs, &sv.nprocs) < 0) {
+        fprintf(stderr, "sepvirt-frontd: cannot reconnect to running guests: %s\n",
+                sv_error_message());
+        return;
+    }
+    sv.claimed = sv_calloc(sv.nprocs ? sv.nprocs : 1, sizeof(bool));
+    if (qemu_status_list(&names, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            reconnect_one(&sv, names[i]);
+        sv_store_names_free(names);
+    }
+    /* Started for a guest whose start never completed. */
+    for (size_t i = 0; i < sv.nprocs; i++) {
+        if (!sv.claimed[i] && (strcmp(sv.procs[i].kind, "qemu") == 0 ||
+                               strcmp(sv.procs[i].kind, "passt") == 0)) {
+            fprintf(stderr, "sepvirt-frontd: ending orphaned %s (pid %d)\n", sv.procs[i].kind,
+                    (int)sv.procs[i].pid);
+            end_proc(&sv, i);
+        }
+        close(sv.procs[i].pidfd);
+    }
+    if (net && sv_net_list_owned(net, &owned, &nowned) == 0) {
+        for (size_t i = 0; i < nowned; i++) {
+            /* Only the kinds this driver creates. */
+            if ((owned[i].kind != SV_NET_KIND_TAP && owned[i].kind != SV_NET_KIND_MACVTAP) ||
+                ifname_claimed(&sv, owned[i].name))
+                continue;
+            fprintf(stderr, "sepvirt-frontd: deleting orphaned device %s\n", owned[i].name);
+            sv_net_link_delete(net, owned[i].name);
+        }
+        free(owned);
+    }
+    free(sv.procs);
+    free(sv.claimed);
+    free(sv.ifnames);
+}
