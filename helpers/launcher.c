@@ -15,8 +15,8 @@
  * inherited by every child, and no filtered process could start QEMU.  It
  * is a child subreaper and reaps everything started below it, removing each
  * process's cgroup leaf once it is empty.  SIGTERM stops the daemons but
- * leaves started VMs running.  It reads nothing from frontd: replies on the
- * control channel are drained and dropped.
+ * leaves started VMs running; SIGHUP re-reads spawn.conf.  It reads nothing
+ * from frontd: replies on the control channel are drained and dropped.
  */
 #include <errno.h>
 #include <fcntl.h>
