@@ -85,6 +85,8 @@ int qemu_process_signal(pid_t pid, int signo);
 /* Wait until pidfd reports the end of its process, up to timeout_ms:
  * true when it ended. */
 bool qemu_process_wait(int pidfd, int timeout_ms);
+/* Remove a run directory and the sockets frontd made in it. */
+void qemu_process_remove_dir(const char *dir);
 /* Monitor callbacks for a domain (opaque is the domain, referenced). */
 int qemu_process_connect_monitor(sv_domain_obj *d, const char *path, sv_qmp **ret_mon);
 /* The per-run fields back to "no process" (d locked). */

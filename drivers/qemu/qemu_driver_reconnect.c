@@ -138,6 +138,7 @@ static void release_dead(survey *sv, qemu_status *st)
             end_proc(sv, (size_t)p);
     }
     qemu_net_release(&vm);
+    qemu_process_remove_dir(st->dir);
 }
 
 static void reconnect_one(survey *sv, const char *name)

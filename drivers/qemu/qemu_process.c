@@ -190,8 +190,7 @@ static int listen_unix(const char *path)
     return fd;
 }
 
-/* Remove a run directory and the sockets in it. */
-static void remove_dir(const char *dir)
+void qemu_process_remove_dir(const char *dir)
 {
     static const char *const prefixes[] = { "monitor", "serial", "channel" };
     char path[PATH_MAX];
@@ -489,7 +488,7 @@ static void start_undo(sv_domain_obj *d, qemu_vm *vm)
         qemu_process_wait(vm->pidfd, QEMU_KILL_TIMEOUT_MS);
     }
     qemu_net_release(vm);
-    remove_dir(vm->dir);
+    qemu_process_remove_dir(vm->dir);
     qemu_obj_lock(d);
     qemu_vm_clear(vm);
     sv_error_set(saved.domain, saved.code, "%s", saved.message);
@@ -567,7 +566,7 @@ void qemu_process_stop(sv_domain_obj *d, int reason)
                     (int)vm->pid);
     }
     qemu_net_release(vm);
-    remove_dir(vm->dir);
+    qemu_process_remove_dir(vm->dir);
     qemu_status_remove(name);
     qemu_obj_lock(d);
     qemu_vm_clear(vm);

@@ -17,7 +17,10 @@ set -euo pipefail
 out=${1:?usage: build-guest.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ]; then
+# Bump when the guest changes, so cached guests are rebuilt.
+format=2
+if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ] &&
+   [ "$(cat "$out/format" 2>/dev/null)" = "$format" ]; then
   exit 0
 fi
 
@@ -45,7 +48,7 @@ root="$work/root"
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc/acpi/PWRF,lib/modules,usr/bin,usr/sbin,run,var/run}
 cp /bin/busybox "$root/bin/busybox"
 # Load order matters: dependencies first.
-mods="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover
+mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover
 virtio_net virtio_blk virtio_console virtio_balloon virtio-rng button evdev"
 for m in $mods; do
   f=$(find "$work/k/lib/modules/$kver" -name "$m.ko*" | head -1)
@@ -103,4 +106,5 @@ chmod +x "$root/init"
 cp "$work/k/boot/vmlinuz-$kver" "$out/vmlinuz.tmp"
 mv "$out/initrd.img.tmp" "$out/initrd.img"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+echo "$format" > "$out/format"
 echo "build-guest: $kpkg → $out"
