@@ -2,23 +2,16 @@
 #include "helper_spawn_client.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "helper_client.h"
 #include "sv_error.h"
 #include "sv_util.h"
 
-/* Replies older than the request in flight (left by a frontd that died
- * mid-call, on the socket this one inherited) are dropped, a bounded
- * number of them. */
-#define STALE_MAX 8
-
 struct sv_spawn_client {
-    pthread_mutex_t lock;
-    int sock;
-    uint32_t seq;
+    sv_helper_client *conn;
 };
 
 static int fail(int r, const char *what, const char *detail)
@@ -34,63 +27,14 @@ static void close_all(int *fds, size_t n)
         close(fds[i]);
 }
 
-static int call(sv_spawn_client *c, uint16_t type, const void *req, size_t req_len,
-                const int *fds, size_t nfds, void *rep, size_t rep_len, int *rep_fds,
-                size_t *rep_nfds)
-{
-    const sv_helper_proto *proto = sv_helper_spawn_proto();
-    int got[SV_HELPER_MAX_FDS], status = 0, r;
-    size_t ngot = 0;
-    sv_helper_hdr hdr;
-
-    pthread_mutex_lock(&c->lock);
-    r = sv_helper_send(c->sock, proto, type, ++c->seq, req, req_len, fds, nfds);
-    for (int i = 0; r == 0; i++) {
-        ngot = 0;
-        r = sv_helper_recv(c->sock, proto, SV_HELPER_DIR_REPLY, &hdr, rep, rep_len, got, &ngot,
-                           &status);
-        if (r < 0 || (hdr.seq == c->seq && hdr.type == (type | SV_HELPER_REPLY)))
-            break;
-        close_all(got, ngot);
-        ngot = 0;
-        if (i + 1 == STALE_MAX)
-            r = -EPROTO;
-    }
-    pthread_mutex_unlock(&c->lock);
-    if (r == 0 && status == 0 && (rep_fds || ngot == 0)) {
-        if (rep_fds) {
-            memcpy(rep_fds, got, ngot * sizeof(int));
-            *rep_nfds = ngot;
-        }
-        return 0;
-    }
-    if (r == 0)
-        close_all(got, ngot);
-    return r < 0 ? r : status < 0 ? status : -EPROTO;
-}
-
-static int ping(sv_spawn_client *c)
-{
-    sv_helper_ping_req req = { .nonce = c->seq ^ 0xa5a55a5au };
-    sv_helper_ping_rep rep;
-    int r = call(c, SV_HELPER_PING, &req, sizeof(req), NULL, 0, &rep, sizeof(rep), NULL, NULL);
-
-    if (r == 0 && (rep.nonce != req.nonce || rep.version != SV_HELPER_SPAWN_VERSION ||
-                   strncmp(rep.name, "spawn", sizeof(rep.name)) != 0))
-        r = -EPROTO;
-    return r < 0 ? fail(r, "version check", NULL) : 0;
-}
-
 sv_spawn_client *sv_spawn_client_new(int sock)
 {
     sv_spawn_client *c = sv_malloc0(sizeof(*c));
+    int r = sv_helper_client_new(sv_helper_spawn_proto(), sock, &c->conn);
 
-    pthread_mutex_init(&c->lock, NULL);
-    c->sock = sock;
-    /* Not 1: a reply left for an earlier frontd must not look like ours. */
-    c->seq = (uint32_t)getpid() << 16;
-    if (ping(c) < 0) {
-        sv_spawn_client_free(c);
+    if (r < 0) {
+        fail(r, "version check", NULL);
+        free(c);
         return NULL;
     }
     return c;
@@ -100,20 +44,15 @@ void sv_spawn_client_free(sv_spawn_client *c)
 {
     if (!c)
         return;
-    if (c->sock >= 0)
-        close(c->sock);
-    pthread_mutex_destroy(&c->lock);
+    sv_helper_client_free(c->conn);
     free(c);
 }
 
 int sv_spawn_client_reconnect(sv_spawn_client *c, int sock)
 {
-    pthread_mutex_lock(&c->lock);
-    if (c->sock >= 0)
-        close(c->sock);
-    c->sock = sock;
-    pthread_mutex_unlock(&c->lock);
-    return ping(c);
+    int r = sv_helper_client_reconnect(c->conn, sock);
+
+    return r < 0 ? fail(r, "version check", NULL) : 0;
 }
 
 int sv_spawn_start(sv_spawn_client *c, const char *kind, const char *const *args,
@@ -144,7 +83,8 @@ int sv_spawn_start(sv_spawn_client *c, const char *kind, const char *const *args
     if (r == 0)
         r = sv_spawn_start_check(req, nfds);
     if (r == 0)
-        r = call(c, SV_SPAWN_START, req, sizeof(*req), fds, nfds, &rep, sizeof(rep), &pidfd, &n);
+        r = sv_helper_client_call(c->conn, SV_SPAWN_START, req, sizeof(*req), fds, nfds, &rep,
+                                  sizeof(rep), &pidfd, &n);
     free(req);
     if (r == 0 && n != 1) {
         close_all(&pidfd, n);
@@ -161,7 +101,8 @@ int sv_spawn_signal(sv_spawn_client *c, pid_t pid, int signo)
 {
     sv_spawn_signal_req req = { .pid = pid, .signo = signo };
     sv_spawn_empty_rep rep;
-    int r = call(c, SV_SPAWN_SIGNAL, &req, sizeof(req), NULL, 0, &rep, sizeof(rep), NULL, NULL);
+    int r = sv_helper_client_call(c->conn, SV_SPAWN_SIGNAL, &req, sizeof(req), NULL, 0, &rep,
+                                  sizeof(rep), NULL, NULL);
 
     return r < 0 ? fail(r, "signal", NULL) : 0;
 }
@@ -178,7 +119,8 @@ int sv_spawn_list(sv_spawn_client *c, sv_spawn_proc **ret, size_t *ret_n)
         int fds[SV_HELPER_MAX_FDS];
         size_t nfds = 0;
 
-        r = call(c, SV_SPAWN_LIST, &req, sizeof(req), NULL, 0, &rep, sizeof(rep), fds, &nfds);
+        r = sv_helper_client_call(c->conn, SV_SPAWN_LIST, &req, sizeof(req), NULL, 0, &rep,
+                                  sizeof(rep), fds, &nfds);
         if (r == 0 && (rep.count > SV_SPAWN_LIST_MAX || nfds != rep.count)) {
             close_all(fds, nfds);
             r = -EPROTO;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * frontd's side of the spawn helper and of the launcher's control channel
- * (ipc/helper_spawn.h).  Every call returns 0 or -errno; on failure the
- * thread's sv_error is also set.  Calls on one client are serialised, so
- * any frontd thread may use it.
+ * (ipc/helper_spawn.h), on the generic requester (ipc/helper_client.h).
+ * Every call returns 0 or -errno; on failure the thread's sv_error is also
+ * set.  Calls on one client are serialised, so any frontd thread may use it.
  *
  * How frontd gets its connections (docs/security.md): sepvirtd passes
  * them in the environment, like systemd's LISTEN_FDS,
