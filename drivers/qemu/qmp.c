@@ -75,7 +75,7 @@ static int write_all(int fd, const char *data, size_t len)
 /* Pop one complete line from mon->buf, or NULL. */
 static char *take_line(sv_qmp *mon)
 {
-    char *nl = memchr(mon->buf, '\n', mon->len);
+    char *nl = mon->len ? memchr(mon->buf, '\n', mon->len) : NULL;   /* buf may be NULL */
     char *line;
     size_t n;
 

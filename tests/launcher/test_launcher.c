@@ -307,7 +307,9 @@ static int start_world(const char *front_bin, bool session)
              "relative   usr/bin/sleep   sepvirt-qemu sepvirt-qemu\n"
              "dotdot     /usr/bin/../bin/sleep sepvirt-qemu sepvirt-qemu\n",
              session ? "sleep /usr/bin/sleep - -\n"
-                     : "sleep /usr/bin/sleep sepvirt-qemu sepvirt-qemu devices=kvm,net/tun\n",
+                     : "sleep /usr/bin/sleep sepvirt-qemu sepvirt-qemu devices=kvm,net/tun\n"
+                       "qemu /usr/bin/qemu-system-x86_64 sepvirt-qemu sepvirt-qemu "
+                       "devices=kvm,net/tun\n",
              probe);
     write_file(path, conf);
     if (session) {
@@ -897,6 +899,53 @@ static void test_real_frontd(void **state)
     assert_int_equal(access(sock, F_OK), 0);
 }
 
+/* The whole path: stock virsh → frontd (confined) → spawn helper → the
+ * launcher's jail → QEMU as sepvirt-qemu, the launcher's child; destroy
+ * goes back the same way.  Needs virsh and qemu-system-x86_64. */
+static void test_real_frontd_starts_qemu(void **state)
+{
+    struct passwd *pw = getpwnam("sepvirt-qemu");
+    char cmd[1024], xml[160], uid[64], ppid[32], buf[64], dev[128];
+    pid_t qemu = 0;
+    size_t n = 0;
+    DIR *d;
+    struct dirent *e;
+
+    (void)state;
+    if (access("/usr/bin/virsh", X_OK) != 0 || access("/usr/bin/qemu-system-x86_64", X_OK) != 0) {
+        print_message("no virsh or qemu-system-x86_64: skipped\n");
+        return;
+    }
+    snprintf(xml, sizeof(xml), "%s/t1.xml", W.root);
+    write_file(xml, "<domain type='qemu'><name>t1</name><memory unit='MiB'>64</memory>"
+                    "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                    "<features><acpi/></features></domain>\n");
+    snprintf(cmd, sizeof(cmd), "U='qemu+unix:///system?socket=%s/run/sepvirt-sock'; "
+             "virsh -q -c \"$U\" define %s >/dev/null && virsh -q -c \"$U\" start t1 >/dev/null",
+             W.root, xml);
+    assert_int_equal(system(cmd), 0);
+    qemu = wait_child("qemu-system-x86", 0, 5000);
+    assert_true(qemu > 0);
+    print_status("qemu started through frontd", qemu);
+    expect_status(qemu, "Uid", ids(pw->pw_uid, uid));
+    expect_status(qemu, "CapEff", "0000000000000000");
+    expect_status(qemu, "NoNewPrivs", "1");
+    snprintf(ppid, sizeof(ppid), "%d", (int)W.launcher);
+    assert_string_equal(status_of(qemu, "PPid", buf, sizeof(buf)), ppid);
+    snprintf(dev, sizeof(dev), "/proc/%d/root/dev", (int)qemu);
+    assert_non_null(d = opendir(dev));
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    assert_true(n <= 9);   /* null zero full random urandom fd, kvm and net/ if present */
+    snprintf(cmd, sizeof(cmd), "virsh -q -c 'qemu+unix:///system?socket=%s/run/sepvirt-sock' "
+             "destroy t1 >/dev/null", W.root);
+    assert_int_equal(system(cmd), 0);
+    for (int i = 0; i < 100 && child_named("qemu-system-x86") == qemu; i++)
+        sleep_ms(50);
+    assert_int_not_equal(child_named("qemu-system-x86"), qemu);
+}
+
 /* Session mode: the same processes as the user, no capabilities at all,
  * still no_new_privs and seccomp; started processes as the user too. */
 static void test_session(void **state)
@@ -954,6 +1003,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest real[] = {
         cmocka_unit_test(test_real_frontd),
+        cmocka_unit_test(test_real_frontd_starts_qemu),
     };
     const struct CMUnitTest session[] = {
         cmocka_unit_test(test_session),
