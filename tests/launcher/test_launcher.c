@@ -394,6 +394,16 @@ static void remove_cgroup_group(pid_t launcher)
     int64_t end = now_ms() + 5000;
 
     snprintf(group, sizeof(group), "/sys/fs/cgroup/unified/sepvirt-test-%d", (int)launcher);
+    /* whatever a failed test left running there (a QEMU) goes too */
+    snprintf(leaf, sizeof(leaf), "%s/cgroup.kill", group);
+    if (access(leaf, F_OK) == 0) {
+        FILE *k = fopen(leaf, "w");
+
+        if (k) {
+            fputs("1", k);
+            fclose(k);
+        }
+    }
     while (access(group, F_OK) == 0 && now_ms() < end) {
         DIR *d = opendir(group);
         struct dirent *e;
