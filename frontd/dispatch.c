@@ -10,6 +10,7 @@
 #include "client_core.h"
 #include "events.h"
 #include "server.h"
+#include "stream.h"
 #include "sv_error.h"
 #include "sv_util.h"
 #include "workers.h"
@@ -17,6 +18,8 @@
 /* The procedure modules of "procs" may be missing from a build. */
 extern const sv_proc_table sv_procs_domain __attribute__((weak));
 extern const sv_proc_table sv_procs_network __attribute__((weak));
+extern const sv_proc_table sv_procs_domain_console __attribute__((weak));
+extern const sv_proc_table sv_procs_domain_stats __attribute__((weak));
 
 /* Direct index by procedure number: numbers are dense (1..~450). */
 static const sv_proc **index_by_proc;
@@ -28,6 +31,8 @@ int sv_dispatch_init(void)
         &sv_procs_connect, &sv_procs_events,
         &sv_procs_domain ? &sv_procs_domain : NULL,
         &sv_procs_network ? &sv_procs_network : NULL,
+        &sv_procs_domain_console ? &sv_procs_domain_console : NULL,
+        &sv_procs_domain_stats ? &sv_procs_domain_stats : NULL,
     };
     int max = 0;
 
@@ -122,6 +127,14 @@ bool sv_proc_on_event_loop(void)
     return on_event_loop;
 }
 
+/* The call whose handler runs on this thread (streams key on its serial). */
+static __thread const sv_rpc_header *current_call;
+
+const sv_rpc_header *sv_proc_current_call(void)
+{
+    return current_call;
+}
+
 /* Run the handler and send its reply.  With may_defer (a SV_PROC_TRY_INLINE
  * call on the event loop) the handler may answer SV_PROC_DEFER instead:
  * nothing is sent, the arguments are kept, and SV_PROC_DEFER is returned
@@ -134,11 +147,14 @@ static int run_call(call *k, bool may_defer)
     sv_rpc_header reply = sv_rpc_reply_header(&k->hdr, REMOTE_OK);
     uint8_t *buf;
     size_t len;
+    bool replied = false;
     int rc;
 
     sv_error_reset();
     on_event_loop = may_defer;
+    current_call = &k->hdr;
     rc = p->handler(c, k->args, ret);
+    current_call = NULL;
     on_event_loop = false;
     if (rc == SV_PROC_DEFER && may_defer) {
         free_ret(p, ret);
@@ -152,7 +168,7 @@ static int run_call(call *k, bool may_defer)
     if (rc == 0) {
         int r = sv_rpc_encode(&reply, p->ret_filter, ret, SV_RPC_MAX_REPLY, &buf, &len);
         if (r == 0)
-            sv_client_send(c, buf, len, false);
+            replied = sv_client_send(c, buf, len, false) == 0;
         else if (r == -EMSGSIZE)
             send_error(c, &k->hdr, SV_ERR_RPC, SV_FROM_RPC,
                        "reply of procedure %d exceeds the maximum message size", p->proc);
@@ -165,6 +181,8 @@ static int run_call(call *k, bool may_defer)
     } else {
         send_last_error(c, &k->hdr);
     }
+    /* A stream the handler opened starts only behind its reply. */
+    sv_stream_call_done(c, &k->hdr, replied);
 
     free_ret(p, ret);
     free_args(p, k->args);

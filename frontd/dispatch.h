@@ -36,6 +36,9 @@ enum {
  * shared by inline and worker procedures). */
 bool sv_proc_on_event_loop(void);
 
+/* Inside a handler: the header of the call it serves (else NULL). */
+const sv_rpc_header *sv_proc_current_call(void);
+
 /* Returns 0 (ret filled; the core xdr_free()s ret after sending, so the
  * handler allocates strings/arrays in ret with malloc), or -1 with sv_error
  * set (util/sv_error.h) which the core turns into a remote_error reply.
@@ -69,6 +72,8 @@ typedef struct sv_proc_table { const sv_proc *procs; size_t n; } sv_proc_table;
 extern const sv_proc_table sv_procs_connect;
 extern const sv_proc_table sv_procs_domain;
 extern const sv_proc_table sv_procs_network;
+extern const sv_proc_table sv_procs_domain_console;   /* proc_domain_console.c */
+extern const sv_proc_table sv_procs_domain_stats;     /* proc_domain_stats.c */
 
 /* Build the lookup index from every module table.  A procedure number that
  * appears twice is a programming error: reported, and -1 returned. */

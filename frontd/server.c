@@ -14,6 +14,7 @@
 #include "dispatch.h"
 #include "events.h"
 #include "rpc_msg.h"
+#include "stream.h"
 #include "sv_error.h"
 #include "sv_util.h"
 
@@ -128,6 +129,7 @@ static void client_close(sv_client *c)
     epoll_ctl(srv.epfd, EPOLL_CTL_DEL, c->fd, NULL);
     sv_client_mark_dead(c);
     sv_events_client_gone(c);
+    sv_stream_client_gone(c);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -191,9 +193,7 @@ static int handle_message(sv_client *c, const uint8_t *msg, size_t len)
         return 0;
     case REMOTE_STREAM:
     case REMOTE_STREAM_HOLE:
-        /* No stream is ever opened by the procedures served here; late
-         * packets of an aborted stream are harmless. */
-        return 0;
+        return sv_stream_packet(c, &h, payload, plen);
     default:
         /* Replies from a client, or descriptor passing we never offered. */
         return -EBADMSG;
@@ -298,6 +298,8 @@ static void client_event(sv_client *c, uint32_t events)
         /* Output drained below the limit: calls may be buffered. */
         else if (was_blocked && !sv_client_paused(c))
             client_readable(c);
+        if (!c->dead)
+            sv_stream_client_writable(c);
     }
     if (!c->dead && (events & EPOLLIN))
         client_readable(c);
