@@ -32,10 +32,18 @@ if [ ! -f "$builddir/build.ninja" ]; then
 fi
 quiet ninja -C "$builddir"
 
+# A bound on the whole run (SV_TEST_TIMEOUT seconds, default 3600): a test
+# without its own timeout, or a child it leaks that keeps meson's output pipe
+# open, must not hang CI.  SIGINT lets meson stop its tests and write its log.
+limit=${SV_TEST_TIMEOUT:-3600}
 set +e
-meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 3
+timeout -s INT -k 60 "$limit" \
+  meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 3
 rc=$?
 set -e
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+  echo "test.sh: the suite did not finish within ${limit}s (SV_TEST_TIMEOUT)" >&2
+fi
 log="$builddir/meson-logs/testlog.json"
 if [ -f "$log" ]; then
   python3 - "$log" <<'PY'
