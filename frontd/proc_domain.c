@@ -434,8 +434,6 @@ static const sv_proc domain_procs[] = {
                   sv_proc_domain_get_security_label_list, I, "virDomainGetSecurityLabelList"),
     SV_PROC_ENTRY(DOMAIN_GET_MESSAGES, domain_get_messages, sv_proc_domain_get_messages, I,
                   "virDomainGetMessages"),
-    SV_PROC_ENTRY(DOMAIN_GET_CONTROL_INFO, domain_get_control_info,
-                  sv_proc_domain_get_control_info, I, "virDomainGetControlInfo"),
 
     /* proc_domain_metadata.c */
     SV_PROC_ENTRY(DOMAIN_GET_METADATA, domain_get_metadata, sv_proc_domain_get_metadata, I,

@@ -59,7 +59,6 @@ int sv_proc_domain_snapshot_num(sv_client *c, void *args, void *ret);
 int sv_proc_domain_get_security_label(sv_client *c, void *args, void *ret);
 int sv_proc_domain_get_security_label_list(sv_client *c, void *args, void *ret);
 int sv_proc_domain_get_messages(sv_client *c, void *args, void *ret);
-int sv_proc_domain_get_control_info(sv_client *c, void *args, void *ret);
 
 /* proc_domain_metadata.c */
 int sv_proc_domain_get_metadata(sv_client *c, void *args, void *ret);

@@ -264,27 +264,3 @@ int sv_proc_domain_get_messages(sv_client *c, void *a, void *r)
     ret->msgs.msgs_len = 0;
     return 0;
 }
-
-/* The monitor is always free from the caller's point of view: jobs that
- * hold it are short. */
-int sv_proc_domain_get_control_info(sv_client *c, void *a, void *r)
-{
-    remote_domain_get_control_info_args *args = a;
-    remote_domain_get_control_info_ret *ret = r;
-    sv_domain_obj *d;
-    int rc = 0;
-
-    if (sv_proc_check_flags(args->flags, 0, "virDomainGetControlInfo") < 0)
-        return -1;
-    if (!(d = sv_proc_domain_get(&args->dom)))
-        return -1;
-    if (!d->obj.active) {
-        sv_report(SV_FROM_QEMU, SV_ERR_OPERATION_INVALID, "domain is not running");
-        rc = -1;
-    }
-    ret->state = 0;
-    ret->details = 0;
-    ret->stateTime = 0;
-    sv_domain_obj_end(d);
-    return rc;
-}

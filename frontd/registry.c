@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain_registry.h"
 #include "network_registry.h"
@@ -296,6 +297,8 @@ void sv_obj_error_no_uuid(const sv_obj_class *klass, const unsigned char uuid[SV
 
 int sv_obj_begin_job(sv_obj *obj)
 {
+    struct timespec now;
+
     while (obj->job && !obj->removing)
         pthread_cond_wait(&obj->job_cond, &obj->lock);
     if (obj->removing) {
@@ -303,6 +306,8 @@ int sv_obj_begin_job(sv_obj *obj)
         return -1;
     }
     obj->job = true;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    obj->job_start_ms = (unsigned long long)now.tv_sec * 1000 + (unsigned long long)now.tv_nsec / 1000000;
     return 0;
 }
 

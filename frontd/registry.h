@@ -79,6 +79,7 @@ struct sv_obj {
     bool updated;              /* persistent config redefined while active */
     bool removing;             /* being unlinked: lookups no longer return it */
     bool job;                  /* a long operation owns the object */
+    unsigned long long job_start_ms;   /* when the job began (CLOCK_MONOTONIC) */
 };
 
 /* One of obj's (locked) booleans, for the is-active style queries. */
