@@ -84,7 +84,14 @@ int sv_parse_u64(const char *s, uint64_t *ret)
     if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
         return -EINVAL;
     errno = 0;
-    v = strtoull(s, &end, 0);
+    /* Decimal, or hexadecimal with 0x: never octal, so "010" is ten. */
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        if (!isxdigit((unsigned char)s[2]))
+            return -EINVAL;
+        v = strtoull(s + 2, &end, 16);
+    } else {
+        v = strtoull(s, &end, 10);
+    }
     if (errno == ERANGE)
         return -ERANGE;
     if (errno || *end)

@@ -227,6 +227,32 @@ static void strip_blank_nodes(xmlNode *n, int depth)
     }
 }
 
+/* libxml2 writes namespace URIs back without escaping them, so a URI
+ * holding markup characters would come out as broken XML: refuse it. */
+static int check_metadata_namespaces(xmlNode *top)
+{
+    xmlNode *n = top;
+
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE) {
+            for (xmlNs *ns = n->nsDef; ns; ns = ns->next)
+                if (ns->href && strpbrk((const char *)ns->href, "<>&\"'"))
+                    return sv_xml_error(n, "metadata namespace URI '%s' contains a character that is not allowed",
+                                        (const char *)ns->href);
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != top && !n->next)
+            n = n->parent;
+        if (n == top)
+            break;
+        n = n->next;
+    }
+    return 0;
+}
+
 static int parse_metadata(sv_domain_def *def, xmlNode *root)
 {
     xmlNode *md = sv_xml_child(root, "metadata");
@@ -245,6 +271,10 @@ static int parse_metadata(sv_domain_def *def, xmlNode *root)
         if (!c->ns || !c->ns->href) {
             sv_buf_free(&b);
             return sv_xml_error(c, "metadata element <%s> must have a namespace", (const char *)c->name);
+        }
+        if (check_metadata_namespaces(c) < 0) {
+            sv_buf_free(&b);
+            return -1;
         }
         if (++count > SV_DOMAIN_MAX_LIST) {
             sv_buf_free(&b);

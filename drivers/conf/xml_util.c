@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "xml_util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
@@ -326,35 +327,43 @@ const char *sv_tristate_onoff(int v)
     return v == SV_TRISTATE_YES ? "on" : v == SV_TRISTATE_NO ? "off" : NULL;
 }
 
-static const struct {
-    const char *name;
-    uint64_t base;
-    int power;
-} units[] = {
-    {"b", 1, 0}, {"bytes", 1, 0},
-    {"k", 1024, 1}, {"KiB", 1024, 1}, {"KB", 1000, 1},
-    {"M", 1024, 2}, {"MiB", 1024, 2}, {"MB", 1000, 2},
-    {"G", 1024, 3}, {"GiB", 1024, 3}, {"GB", 1000, 3},
-    {"T", 1024, 4}, {"TiB", 1024, 4}, {"TB", 1000, 4},
-    {"P", 1024, 5}, {"PiB", 1024, 5}, {"PB", 1000, 5},
-    {"E", 1024, 6}, {"EiB", 1024, 6}, {"EB", 1000, 6},
-};
+/* libvirt's unit rules: "b", "byte", "bytes"; a prefix letter k m g t p e
+ * alone or with "iB" means powers of 1024, with "B" powers of 1000; all
+ * case-insensitive. */
+static int unit_scale(const char *unit, uint64_t *ret)
+{
+    static const char prefixes[] = "kmgtpe";
+    const char *p;
+    uint64_t base, scale = 1;
+
+    if (strcasecmp(unit, "b") == 0 || strcasecmp(unit, "byte") == 0 || strcasecmp(unit, "bytes") == 0) {
+        *ret = 1;
+        return 0;
+    }
+    if (!unit[0] || !(p = strchr(prefixes, tolower((unsigned char)unit[0]))))
+        return -EINVAL;
+    if (unit[1] == '\0' || strcasecmp(unit + 1, "iB") == 0)
+        base = 1024;
+    else if (strcasecmp(unit + 1, "B") == 0)
+        base = 1000;
+    else
+        return -EINVAL;
+    for (long i = 0; i <= p - prefixes; i++)
+        scale *= base;
+    *ret = scale;
+    return 0;
+}
 
 int sv_scale_to_bytes(uint64_t value, const char *unit, uint64_t *ret)
 {
-    for (size_t i = 0; i < SV_ARRAY_SIZE(units); i++) {
-        uint64_t scale = 1;
+    uint64_t scale;
 
-        if (strcmp(unit, units[i].name) != 0)
-            continue;
-        for (int p = 0; p < units[i].power; p++)
-            scale *= units[i].base;
-        if (value > UINT64_MAX / scale)
-            return -ERANGE;
-        *ret = value * scale;
-        return 0;
-    }
-    return -EINVAL;
+    if (unit_scale(unit, &scale) < 0)
+        return -EINVAL;
+    if (value > UINT64_MAX / scale)
+        return -ERANGE;
+    *ret = value * scale;
+    return 0;
 }
 
 int sv_xml_parse_scaled(xmlNode *n, const char *text, const char *unit_attr,

@@ -59,6 +59,13 @@ static void test_parse_u64(void **state)
             assert_true(v == 12345);     /* untouched on failure */
     }
     assert_int_equal(sv_parse_u64(NULL, &v), -EINVAL);
+    /* Decimal or 0x hex, never octal. */
+    assert_int_equal(sv_parse_u64("010", &v), 0);
+    assert_true(v == 10);
+    assert_int_equal(sv_parse_u64("08", &v), 0);
+    assert_true(v == 8);
+    assert_int_equal(sv_parse_u64("0x", &v), -EINVAL);
+    assert_int_equal(sv_parse_u64("0x-1", &v), -EINVAL);
 }
 
 static void test_parse_u32(void **state)
@@ -248,6 +255,17 @@ static void test_scale_to_bytes(void **state)
     assert_int_equal(sv_scale_to_bytes(1, "XiB", &v), -EINVAL);
     assert_int_equal(sv_scale_to_bytes(1, "KiBs", &v), -EINVAL);
     assert_int_equal(sv_scale_to_bytes(1, " KiB", &v), -EINVAL);
+    /* libvirt's units are case-insensitive: kib, K, mb, GIB, Bytes. */
+    assert_int_equal(sv_scale_to_bytes(2, "kib", &v), 0);
+    assert_int_equal(v, 2048);
+    assert_int_equal(sv_scale_to_bytes(2, "K", &v), 0);
+    assert_int_equal(v, 2048);
+    assert_int_equal(sv_scale_to_bytes(2, "mb", &v), 0);
+    assert_int_equal(v, 2000000);
+    assert_int_equal(sv_scale_to_bytes(1, "GIB", &v), 0);
+    assert_int_equal(v, 1073741824);
+    assert_int_equal(sv_scale_to_bytes(5, "Bytes", &v), 0);
+    assert_int_equal(v, 5);
 }
 
 /* ---- sv_buf -------------------------------------------------------------- */
