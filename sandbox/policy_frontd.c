@@ -37,6 +37,7 @@ const sv_sc_rule sv_policy_frontd[] = {
     SV_SC(openat), SV_SC(readv), SV_SC(writev), SV_SC(pwrite64), SV_SC(lseek), SV_SC(fstat),
     SV_SC(statx), SV_SC(statfs), SV_SC(fstatfs), SV_SC(getdents64), SV_SC(mkdir), SV_SC(mkdirat),
     SV_SC(rmdir), SV_SC(unlink), SV_SC(unlinkat), SV_SC(rename), SV_SC(renameat), SV_SC(renameat2),
+    SV_SC(symlinkat),   /* autostart flags are symlinks (util/sv_store.h) */
     SV_SC(readlink), SV_SC(readlinkat), SV_SC(faccessat), SV_SC(faccessat2), SV_SC(fsync),
     SV_SC(fdatasync), SV_SC(ftruncate), SV_SC(fallocate), SV_SC(fchmod), SV_SC(fchmodat),
     SV_SC(chmod), SV_SC(fchown), SV_SC(utimensat), SV_SC(flock), SV_SC(umask), SV_SC(getcwd),

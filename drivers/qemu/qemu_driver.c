@@ -45,15 +45,17 @@ static int qemu_domain_start(sv_domain_obj *d, unsigned flags)
 static int qemu_domain_destroy(sv_domain_obj *d, unsigned flags)
 {
     qemu_vm *vm = qemu_vm_get(d);
-    pid_t pid = vm->pid;
-    int pidfd = vm->pidfd;
+    qemu_proc proc = vm->proc;
     bool ended;
 
     vm->stopping = true;
-    /* SIGTERM lets QEMU flush its disks; SIGKILL only when it hangs. */
+    /* SIGTERM lets QEMU flush its disks; SIGKILL only when it hangs.  A
+     * QEMU of an earlier sepvirtd is asked over its monitor instead. */
+    if (proc.pidfd < 0 && qemu_proc_alive(&proc))
+        (void)qemu_mon_cmd(d, "quit", NULL, NULL);
     qemu_obj_unlock(d);
-    ended = qemu_process_wait(pidfd, 0) ||
-            (qemu_process_signal(pid, SIGTERM) == 0 && qemu_process_wait(pidfd, QEMU_TERM_TIMEOUT_MS));
+    ended = proc.pidfd < 0 ? qemu_proc_wait(&proc, QEMU_TERM_TIMEOUT_MS)
+                           : qemu_proc_end(&proc, SIGTERM, QEMU_TERM_TIMEOUT_MS);
     qemu_obj_lock(d);
     if (!ended && (flags & DESTROY_GRACEFUL)) {
         vm->stopping = false;
@@ -142,41 +144,17 @@ static int qemu_domain_resume(sv_domain_obj *d)
 
 /* ---- info ------------------------------------------------------------------- */
 
-/* utime + stime of the whole QEMU process (all vCPU threads included). */
-static int cpu_time(pid_t pid, uint64_t *ret_ns)
-{
-    char path[64], buf[1024], *p;
-    unsigned long long utime, stime;
-    ssize_t n;
-    int fd;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    /* The command name may contain spaces: fields start after the last ')'. */
-    p = strrchr(buf, ')');
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                     &utime, &stime) != 2)
-        return -1;
-    *ret_ns = (utime + stime) * (1000000000ULL / (unsigned long long)qemu_drv.clk_tck);
-    return 0;
-}
-
 static int qemu_domain_get_info(sv_domain_obj *d, sv_domain_runtime_info *ret)
 {
     const qemu_vm *vm = d->priv;
     const sv_domain_def *def = sv_domain_obj_def(d);
+    qemu_proc_stat st;
 
     ret->cpu_time_ns = 0;
     ret->memory_kib = vm && vm->balloon_kib ? vm->balloon_kib : def->current_memory_kib;
-    if (vm && vm->pid > 0)
-        (void)cpu_time(vm->pid, &ret->cpu_time_ns);
+    /* utime + stime of the whole process: every vCPU thread and the rest. */
+    if (vm && vm->proc.pid > 0 && qemu_proc_read_stat(vm->proc.pid, &st) == 0)
+        ret->cpu_time_ns = (st.utime + st.stime) * (1000000000ULL / (unsigned long long)qemu_drv.clk_tck);
     return 0;
 }
 

@@ -173,17 +173,24 @@ static void work_eof(sv_domain_obj *d, qemu_vm *vm)
     emit(d, SV_DOMAIN_EVENT_STOPPED, shutdown ? EVENT_STOPPED_SHUTDOWN : EVENT_STOPPED_FAILED);
 }
 
-/* on_poweroff/on_crash destroy: SIGTERM; the monitor's end does the rest. */
+/* on_poweroff/on_crash destroy: SIGTERM (or "quit" for a QEMU of an
+ * earlier sepvirtd); the monitor's end does the rest. */
 static void work_term(sv_domain_obj *d, qemu_vm *vm)
 {
-    pid_t pid = vm->pid;
+    qemu_proc proc = vm->proc;
+    int r;
 
     vm->stopping = true;
-    qemu_obj_unlock(d);
-    if (qemu_process_signal(pid, SIGTERM) < 0)
+    if (proc.pidfd < 0) {
+        r = qemu_mon_cmd(d, "quit", NULL, NULL);
+    } else {
+        qemu_obj_unlock(d);
+        r = qemu_proc_signal(&proc, SIGTERM);
+        qemu_obj_lock(d);
+    }
+    if (r < 0)
         fprintf(stderr, "sepvirt-frontd: ending QEMU of domain %s: %s\n", d->obj.name,
                 sv_error_message());
-    qemu_obj_lock(d);
 }
 
 /* Reset the stopped guest and let it run again (libvirt's fake reboot). */

@@ -37,22 +37,22 @@ typedef struct qemu_driver {
 
 extern qemu_driver qemu_drv;
 
-/* A helper process of one guest (passt). */
-typedef struct qemu_aux {
-    pid_t pid;
-    int pidfd;
-} qemu_aux;
+/* A process of a guest (QEMU, passt); see qemu_process_proc.c. */
+typedef struct qemu_proc {
+    pid_t pid;              /* 0: none */
+    int pidfd;              /* from the spawn helper; -1: started by an earlier sepvirtd */
+    unsigned long long pstart;  /* start time in /proc (clock ticks since boot) */
+} qemu_proc;
 
 typedef struct qemu_vm {
     uint64_t run;           /* counts starts: work queued for an older run is dropped */
-    pid_t pid;              /* 0: no process */
-    int pidfd;
+    qemu_proc proc;         /* QEMU */
     sv_qmp *mon;
     char *dir;              /* <runtime>/qemu/<uuid> */
     int64_t start_time;     /* wall clock, seconds */
     char (*ifnames)[IFNAMSIZ];  /* host devices the net helper made for this run */
     size_t nifnames;
-    qemu_aux *aux;
+    qemu_proc *aux;         /* helper processes (passt) */
     size_t naux;
     uint64_t balloon_kib;   /* last BALLOON_CHANGE; 0: none seen */
     bool got_shutdown;      /* QEMU reported SHUTDOWN: its exit is no crash */
@@ -79,18 +79,32 @@ int qemu_process_start(sv_domain_obj *d, unsigned flags);
 /* d locked, job held, active: end the process if it still runs, release
  * everything of the run and mark d shut off with reason. */
 void qemu_process_stop(sv_domain_obj *d, int reason);
-/* Signal the process of this run through the spawn helper (d unlocked by
- * the caller is fine: it reads only pid). */
-int qemu_process_signal(pid_t pid, int signo);
-/* Wait until pidfd reports the end of its process, up to timeout_ms:
- * true when it ended. */
-bool qemu_process_wait(int pidfd, int timeout_ms);
 /* Remove a run directory and the sockets frontd made in it. */
 void qemu_process_remove_dir(const char *dir);
 /* Monitor callbacks for a domain (opaque is the domain, referenced). */
 int qemu_process_connect_monitor(sv_domain_obj *d, const char *path, sv_qmp **ret_mon);
 /* The per-run fields back to "no process" (d locked). */
 void qemu_vm_clear(qemu_vm *vm);
+
+/* ---- qemu_process_proc.c ---------------------------------------------- */
+
+typedef struct qemu_proc_stat {
+    char state;
+    unsigned long long utime, stime;    /* clock ticks */
+    unsigned long long starttime;
+} qemu_proc_stat;
+
+int qemu_proc_read_stat(pid_t pid, qemu_proc_stat *ret);
+/* Start time of a live (not zombie) process, 0 when there is none. */
+unsigned long long qemu_proc_starttime(pid_t pid);
+bool qemu_proc_alive(const qemu_proc *p);
+/* Until p ended (true) or timeout_ms passed (false). */
+bool qemu_proc_wait(const qemu_proc *p, int timeout_ms);
+/* Through the spawn helper; fails for a process it did not start. */
+int qemu_proc_signal(const qemu_proc *p, int signo);
+/* Signal and wait: true when p no longer runs. */
+bool qemu_proc_end(const qemu_proc *p, int signo, int timeout_ms);
+void qemu_proc_clear(qemu_proc *p);
 
 /* ---- qemu_process_net.c ----------------------------------------------- */
 
@@ -132,13 +146,14 @@ void qemu_status_remove(const char *name);
 
 typedef struct qemu_status {
     pid_t pid;
+    unsigned long long pstart;
     int id;
     int state, reason;
     int64_t start_time;
     char *dir;
     char (*ifnames)[IFNAMSIZ];
     size_t nifnames;
-    pid_t *aux_pids;
+    qemu_proc *aux;         /* pidfd -1 */
     size_t naux;
     bool got_shutdown;
     char *xml;              /* the live config */

@@ -3,7 +3,9 @@
  * A restarted frontd finds its guests again (DESIGN invariant 3).  The
  * spawn helper still holds a pidfd of every process it started, so its
  * LIST says which guests still run; the status files say what each run
- * had.  A guest that runs is adopted with the same id, devices and state;
+ * had.  A guest of an earlier sepvirtd (the launcher itself restarted) is
+ * not in that list: it is recognised by pid and start time in /proc and
+ * adopted without a pidfd (qemu_process_proc.c).  A guest that runs is adopted with the same id, devices and state;
  * one that ended meanwhile is cleaned up after and left shut off
  * (crashed).  Processes and devices nobody accounts for (a frontd that died
  * in the middle of a start) are ended and deleted.
@@ -40,10 +42,23 @@ static ssize_t find_proc(const survey *sv, pid_t pid, const char *kind)
 /* The process i of the survey ends (SIGKILL: nobody is left to ask it nicely). */
 static void end_proc(survey *sv, size_t i)
 {
-    if (qemu_process_wait(sv->procs[i].pidfd, 0))
-        return;
-    qemu_process_signal(sv->procs[i].pid, SIGKILL);
-    qemu_process_wait(sv->procs[i].pidfd, QEMU_KILL_TIMEOUT_MS);
+    qemu_proc p = { sv->procs[i].pid, sv->procs[i].pidfd, 0 };
+
+    qemu_proc_end(&p, SIGKILL, QEMU_KILL_TIMEOUT_MS);
+}
+
+/* A helper process of a run: listed (with a pidfd), or still alive. */
+static bool take_proc(survey *sv, const qemu_proc *saved, const char *kind, qemu_proc *ret)
+{
+    ssize_t i = find_proc(sv, saved->pid, kind);
+
+    if (i >= 0) {
+        sv->claimed[i] = true;
+        *ret = (qemu_proc){ saved->pid, dup(sv->procs[i].pidfd), saved->pstart };
+        return true;
+    }
+    *ret = (qemu_proc){ saved->pid, -1, saved->pstart };
+    return qemu_proc_alive(ret);
 }
 
 /* State from what QEMU says now, keeping the saved reason when it agrees. */
@@ -62,7 +77,7 @@ static void apply_run_state(sv_domain_obj *d, const qemu_status *st, const char 
 }
 
 /* d locked, job held, inactive; the process runs: make d its domain again. */
-static int adopt(sv_domain_obj *d, qemu_status *st, sv_domain_def *live, const sv_spawn_proc *proc)
+static int adopt(sv_domain_obj *d, qemu_status *st, sv_domain_def *live, const qemu_proc *proc)
 {
     qemu_vm *vm = qemu_vm_get(d);
     _cleanup_free_ char *mon_path = sv_asprintf("%s/monitor.sock", st->dir);
@@ -73,8 +88,7 @@ static int adopt(sv_domain_obj *d, qemu_status *st, sv_domain_def *live, const s
 
     qemu_vm_clear(vm);
     vm->run++;
-    vm->pid = st->pid;
-    vm->pidfd = dup(proc->pidfd);
+    vm->proc = *proc;
     vm->dir = sv_strdup(st->dir);
     vm->start_time = st->start_time;
     vm->got_shutdown = st->got_shutdown;
@@ -129,10 +143,10 @@ static sv_domain_obj *domain_for(sv_domain_def **live)
 /* Devices and helper processes of a run that is over. */
 static void release_dead(survey *sv, qemu_status *st)
 {
-    qemu_vm vm = { .pidfd = -1, .ifnames = st->ifnames, .nifnames = st->nifnames };
+    qemu_vm vm = { .proc.pidfd = -1, .ifnames = st->ifnames, .nifnames = st->nifnames };
 
     for (size_t i = 0; i < st->naux; i++) {
-        ssize_t p = find_proc(sv, st->aux_pids[i], "passt");
+        ssize_t p = find_proc(sv, st->aux[i].pid, "passt");
 
         if (p >= 0)
             end_proc(sv, (size_t)p);
@@ -146,7 +160,7 @@ static void reconnect_one(survey *sv, const char *name)
     qemu_status st = { 0 };
     sv_domain_def *live = NULL;
     sv_domain_obj *d = NULL;
-    ssize_t p;
+    qemu_proc proc;
 
     if (qemu_status_read(name, &st) < 0 ||
         !(live = sv_domain_def_parse(st.xml, strlen(st.xml), 0)) ||
@@ -159,20 +173,16 @@ static void reconnect_one(survey *sv, const char *name)
     }
     /* No client is served yet, so nobody else can own the job. */
     d->obj.job = true;
-    p = find_proc(sv, st.pid, "qemu");
-    if (p >= 0 && !d->obj.active) {
-        if (adopt(d, &st, live, &sv->procs[p]) == 0) {
+    if (!d->obj.active && take_proc(sv, &(qemu_proc){ st.pid, -1, st.pstart }, "qemu", &proc)) {
+        if (adopt(d, &st, live, &proc) == 0) {
             qemu_vm *vm = d->priv;
+            qemu_proc aux;
 
-            sv->claimed[p] = true;
             for (size_t i = 0; i < st.naux; i++) {
-                ssize_t a = find_proc(sv, st.aux_pids[i], "passt");
-
-                if (a < 0)
+                if (!take_proc(sv, &st.aux[i], "passt", &aux))
                     continue;
-                sv->claimed[a] = true;
                 vm->aux = sv_realloc(vm->aux, (vm->naux + 1) * sizeof(*vm->aux));
-                vm->aux[vm->naux++] = (qemu_aux){ sv->procs[a].pid, dup(sv->procs[a].pidfd) };
+                vm->aux[vm->naux++] = aux;
             }
             for (size_t i = 0; i < vm->nifnames; i++) {
                 sv->ifnames = sv_realloc(sv->ifnames, (sv->nifnames + 1) * sizeof(*sv->ifnames));
@@ -183,7 +193,6 @@ static void reconnect_one(survey *sv, const char *name)
         } else {
             fprintf(stderr, "sepvirt-frontd: domain %s: cannot reconnect: %s\n", name,
                     sv_error_message());
-            sv->claimed[p] = true;
             qemu_process_stop(d, SHUTOFF_CRASHED);
         }
         live = NULL;

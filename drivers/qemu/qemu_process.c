@@ -57,7 +57,7 @@ qemu_vm *qemu_vm_get(sv_domain_obj *d)
     if (!d->priv) {
         qemu_vm *vm = sv_malloc0(sizeof(*vm));
 
-        vm->pidfd = -1;
+        vm->proc.pidfd = -1;
         d->priv = vm;
         d->priv_free = vm_free;
     }
@@ -76,15 +76,13 @@ void qemu_obj_unlock(sv_domain_obj *d)
 
 void qemu_vm_clear(qemu_vm *vm)
 {
-    if (vm->pidfd >= 0)
-        close(vm->pidfd);
+    qemu_proc_clear(&vm->proc);
     for (size_t i = 0; i < vm->naux; i++)
-        if (vm->aux[i].pidfd >= 0)
-            close(vm->aux[i].pidfd);
+        qemu_proc_clear(&vm->aux[i]);
     free(vm->aux);
     free(vm->ifnames);
     free(vm->dir);
-    *vm = (qemu_vm){ .run = vm->run, .pidfd = -1 };
+    *vm = (qemu_vm){ .run = vm->run, .proc.pidfd = -1 };
 }
 
 int qemu_mon_cmd(sv_domain_obj *d, const char *cmd, const char *args_json, sv_json **ret_return)
@@ -102,43 +100,6 @@ int qemu_mon_cmd(sv_domain_obj *d, const char *cmd, const char *args_json, sv_js
     r = sv_qmp_command(mon, cmd, args_json, QEMU_CMD_TIMEOUT_MS, ret_return);
     qemu_obj_lock(d);
     return r;
-}
-
-int qemu_process_signal(pid_t pid, int signo)
-{
-    sv_spawn_client *spawn = sv_helper_conn_spawn();
-
-    if (!spawn || sv_spawn_signal(spawn, pid, signo) < 0)
-        return -1;
-    return 0;
-}
-
-bool qemu_process_wait(int pidfd, int timeout_ms)
-{
-    struct timespec end, now;
-
-    if (pidfd < 0)
-        return true;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    end.tv_sec += timeout_ms / 1000;
-    end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (end.tv_nsec >= 1000000000L) {
-        end.tv_sec++;
-        end.tv_nsec -= 1000000000L;
-    }
-    for (;;) {
-        struct pollfd pfd = { pidfd, POLLIN, 0 };
-        long left;
-        int r;
-
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        left = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
-        r = poll(&pfd, 1, left > 0 ? (int)left : 0);
-        if (r > 0)
-            return true;
-        if (r == 0 || errno != EINTR)
-            return false;
-    }
 }
 
 int qemu_process_connect_monitor(sv_domain_obj *d, const char *path, sv_qmp **ret_mon)
@@ -455,7 +416,7 @@ static int launch(sv_domain_obj *d, const sv_domain_def *def, qemu_vm *vm, start
         return -1;
     log_start(s, argv);
     r = sv_spawn_start(spawn, "qemu", (const char *const *)argv + 1, s->fds, s->nfds,
-                       SV_SPAWN_LOG_FD, &vm->pid, &vm->pidfd);
+                       SV_SPAWN_LOG_FD, &vm->proc.pid, &vm->proc.pidfd);
     sv_qemu_argv_free(argv);
     /* QEMU has its copies; frontd keeps none. */
     for (size_t i = 0; i < s->nfds; i++)
@@ -463,10 +424,11 @@ static int launch(sv_domain_obj *d, const sv_domain_def *def, qemu_vm *vm, start
     s->nfds = 0;
     if (r < 0)
         return -1;
+    vm->proc.pstart = qemu_proc_starttime(vm->proc.pid);
     if (qemu_process_connect_monitor(d, s->mon_path, ret_mon) < 0) {
         _cleanup_free_ char *tail = log_tail(s);
 
-        if (qemu_process_wait(vm->pidfd, 0) || sv_error_last()->code != SV_ERR_OPERATION_TIMEOUT)
+        if (!qemu_proc_alive(&vm->proc) || sv_error_last()->code != SV_ERR_OPERATION_TIMEOUT)
             sv_report(SV_FROM_QEMU, SV_ERR_INTERNAL_ERROR,
                       "qemu unexpectedly closed the monitor: %s", tail);
         return -1;
@@ -483,10 +445,7 @@ static void start_undo(sv_domain_obj *d, qemu_vm *vm)
     vm->stopping = true;
     close_monitor(d, vm);
     qemu_obj_unlock(d);
-    if (vm->pid > 0 && !qemu_process_wait(vm->pidfd, 0)) {
-        qemu_process_signal(vm->pid, SIGKILL);
-        qemu_process_wait(vm->pidfd, QEMU_KILL_TIMEOUT_MS);
-    }
+    qemu_proc_end(&vm->proc, SIGKILL, QEMU_KILL_TIMEOUT_MS);
     qemu_net_release(vm);
     qemu_process_remove_dir(vm->dir);
     qemu_obj_lock(d);
@@ -557,14 +516,15 @@ void qemu_process_stop(sv_domain_obj *d, int reason)
     _cleanup_free_ char *name = sv_strdup(d->obj.name);
 
     vm->stopping = true;
+    /* A QEMU the spawn helper does not know can only be asked to quit. */
+    if (vm->proc.pidfd < 0 && vm->mon && qemu_proc_alive(&vm->proc))
+        (void)qemu_mon_cmd(d, "quit", NULL, NULL);
     close_monitor(d, vm);
     qemu_obj_unlock(d);
-    if (vm->pid > 0 && !qemu_process_wait(vm->pidfd, 0)) {
-        qemu_process_signal(vm->pid, SIGKILL);
-        if (!qemu_process_wait(vm->pidfd, QEMU_KILL_TIMEOUT_MS))
-            fprintf(stderr, "sepvirt-frontd: QEMU of domain %s (pid %d) did not end\n", name,
-                    (int)vm->pid);
-    }
+    if (!qemu_proc_end(&vm->proc, SIGKILL, QEMU_KILL_TIMEOUT_MS) &&
+        !qemu_proc_wait(&vm->proc, QEMU_KILL_TIMEOUT_MS))
+        fprintf(stderr, "sepvirt-frontd: QEMU of domain %s (pid %d) did not end\n", name,
+                (int)vm->proc.pid);
     qemu_net_release(vm);
     qemu_process_remove_dir(vm->dir);
     qemu_status_remove(name);

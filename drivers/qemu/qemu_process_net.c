@@ -157,7 +157,7 @@ static int start_passt(qemu_vm *vm, int log_fd, int *ret_fd)
         return r == -ENOENT ? 1 : -1;
     }
     vm->aux = sv_realloc(vm->aux, (vm->naux + 1) * sizeof(*vm->aux));
-    vm->aux[vm->naux++] = (qemu_aux){ pid, pidfd };
+    vm->aux[vm->naux++] = (qemu_proc){ pid, pidfd, qemu_proc_starttime(pid) };
     *ret_fd = sv[0];
     return 0;
 }
@@ -241,15 +241,11 @@ void qemu_net_release(qemu_vm *vm)
 {
     sv_net_client *net = vm->nifnames ? sv_helper_conn_net() : NULL;
 
-    for (size_t i = 0; i < vm->naux; i++) {
-        if (qemu_process_wait(vm->aux[i].pidfd, 0))
-            continue;
-        qemu_process_signal(vm->aux[i].pid, SIGTERM);
-        if (!qemu_process_wait(vm->aux[i].pidfd, QEMU_KILL_TIMEOUT_MS)) {
-            qemu_process_signal(vm->aux[i].pid, SIGKILL);
-            qemu_process_wait(vm->aux[i].pidfd, QEMU_KILL_TIMEOUT_MS);
-        }
-    }
+    /* passt --one-off ends with QEMU's connection; this is for the rest. */
+    for (size_t i = 0; i < vm->naux; i++)
+        if (!qemu_proc_wait(&vm->aux[i], 1000) &&
+            !qemu_proc_end(&vm->aux[i], SIGTERM, QEMU_KILL_TIMEOUT_MS))
+            qemu_proc_end(&vm->aux[i], SIGKILL, QEMU_KILL_TIMEOUT_MS);
     /* A tap goes away with QEMU's last fd; a macvtap stays until deleted.
      * The helper refuses names it does not own, so asking is always safe. */
     for (size_t i = 0; net && i < vm->nifnames; i++) {

@@ -6,13 +6,14 @@
  *
  *     sepvirt-qemu-status 1
  *     pid 1234
+ *     pstart 5678             (its start time in /proc, to recognise it)
  *     id 3
  *     state 1 1
  *     started 1795600000
  *     dir /run/sepvirt/qemu/<uuid>
  *     shutdown 0
  *     ifname vnet0            (one line per host device)
- *     aux 1240                (one line per helper process, e.g. passt)
+ *     aux 1240 5679           (one line per helper process, e.g. passt)
  *     xml
  *     <domain type='qemu' id='3'>...the live config...</domain>
  *
@@ -58,13 +59,13 @@ void qemu_status_save(sv_domain_obj *d)
     sv_domain_state state = sv_domain_get_state(d, &reason);
 
     sv_buf_add(&b, STATUS_MAGIC);
-    sv_buf_printf(&b, "pid %d\nid %d\nstate %d %d\nstarted %lld\ndir %s\nshutdown %d\n",
-                  (int)vm->pid, d->obj.id, (int)state, reason, (long long)vm->start_time,
+    sv_buf_printf(&b, "pid %d\npstart %llu\nid %d\nstate %d %d\nstarted %lld\ndir %s\nshutdown %d\n",
+                  (int)vm->proc.pid, vm->proc.pstart, d->obj.id, (int)state, reason, (long long)vm->start_time,
                   vm->dir, vm->got_shutdown ? 1 : 0);
     for (size_t i = 0; i < vm->nifnames; i++)
         sv_buf_printf(&b, "ifname %s\n", vm->ifnames[i]);
     for (size_t i = 0; i < vm->naux; i++)
-        sv_buf_printf(&b, "aux %d\n", (int)vm->aux[i].pid);
+        sv_buf_printf(&b, "aux %d %llu\n", (int)vm->aux[i].pid, vm->aux[i].pstart);
     sv_buf_add(&b, "xml\n");
     sv_buf_add(&b, xml);
     if (sv_store_write(store, d->obj.name, b.data, b.len) < 0)
@@ -84,7 +85,7 @@ void qemu_status_clear(qemu_status *st)
 {
     free(st->dir);
     free(st->ifnames);
-    free(st->aux_pids);
+    free(st->aux);
     free(st->xml);
     memset(st, 0, sizeof(*st));
 }
@@ -104,6 +105,16 @@ static int parse_pid(const char *s, pid_t *ret)
     return 0;
 }
 
+static int parse_ull(const char *s, unsigned long long *ret)
+{
+    uint64_t v;
+
+    if (sv_parse_u64(s, &v) < 0)
+        return -1;
+    *ret = v;
+    return 0;
+}
+
 /* One "key value" line into st; -1 when it is not one we write. */
 static int parse_line(char *line, qemu_status *st)
 {
@@ -115,6 +126,8 @@ static int parse_line(char *line, qemu_status *st)
     *val++ = '\0';
     if (strcmp(line, "pid") == 0)
         return parse_pid(val, &st->pid);
+    if (strcmp(line, "pstart") == 0)
+        return parse_ull(val, &st->pstart);
     if (strcmp(line, "id") == 0)
         return sv_parse_int(val, &st->id) < 0 || st->id <= 0 ? -1 : 0;
     if (strcmp(line, "state") == 0) {
@@ -150,12 +163,16 @@ static int parse_line(char *line, qemu_status *st)
         return 0;
     }
     if (strcmp(line, "aux") == 0) {
-        pid_t p;
+        qemu_proc a = { .pidfd = -1 };
+        char *sp = strchr(val, ' ');
 
-        if (parse_pid(val, &p) < 0)
+        if (!sp)
             return -1;
-        st->aux_pids = sv_realloc(st->aux_pids, (st->naux + 1) * sizeof(*st->aux_pids));
-        st->aux_pids[st->naux++] = p;
+        *sp++ = '\0';
+        if (parse_pid(val, &a.pid) < 0 || parse_ull(sp, &a.pstart) < 0)
+            return -1;
+        st->aux = sv_realloc(st->aux, (st->naux + 1) * sizeof(*st->aux));
+        st->aux[st->naux++] = a;
         return 0;
     }
     return -1;

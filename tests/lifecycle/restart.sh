@@ -7,7 +7,10 @@
 #     ids and states; they can be shut down afterwards;
 #   - kill -9 a QEMU: the guest goes shut off (crashed), STOPPED/FAILED;
 #   - a QEMU that dies while frontd is down: after the restart the guest is
-#     shut off (crashed) and nothing of it is left.
+#     shut off (crashed) and nothing of it is left;
+#   - sepvirtd itself stops and starts again: a running guest is adopted
+#     (though the new spawn helper did not start it) and an autostart guest
+#     starts.
 # In system mode the daemon runs in a network namespace and one guest has
 # a tap on a bridge: its device survives the restart and goes with it.
 #
@@ -90,6 +93,28 @@ kill -CONT "$LC_LAUNCHER"
 lc_check "frontd restarted" lc_wait_frontd "$old"
 lc_check "b: shut off (crashed)" lc_wait_state "$b" "shut off (crashed)" 10
 lc_check_clean "after the crashes"
+
+# sepvirtd itself stops (the guests keep running) and starts again: it
+# adopts the guest of the earlier launcher and autostarts the other.
+lc_check "autostart a" lc_cli autostart "$a"
+lc_check "start b once more" lc_cli start "$b"
+lc_check "b boots" lc_wait_serial_count "$b" SEPVIRT-GUEST-READY 1 90
+bpid=$(pgrep -f "guest=$b,")
+old_launcher=$LC_LAUNCHER
+lc_stop_daemon
+lc_check "b outlives sepvirtd" kill -0 $bpid
+lc_start_daemon
+lc_events_start
+lc_check "b adopted by the new sepvirtd" lc_wait_state "$b" "running (booted)" 10
+lc_check "a autostarted" lc_wait_state "$a" "running (booted)" 30
+lc_check "a boots" lc_wait_serial "$a" SEPVIRT-GUEST-READY 90
+lc_check "b (of the earlier sepvirtd) shuts down" lc_shutdown_wait "$b"
+lc_check "destroy a" lc_cli destroy "$a"
+lc_check "autostart off" lc_cli autostart --disable "$a"
+lc_check_clean "after the daemon restart"
+# b's cgroup leaf stayed in the group of the launcher that started it.
+[ "$LC_MODE" = system ] && rmdir /sys/fs/cgroup/unified/sepvirt-test-$old_launcher/qemu.* \
+    /sys/fs/cgroup/unified/sepvirt-test-$old_launcher 2>/dev/null
 launcher=$LC_LAUNCHER
 lc_stop_daemon
 lc_check_cgroup_gone "$launcher"
