@@ -128,7 +128,7 @@ int sv_net_macvtap_create(sv_net_client *c, const sv_net_macvtap_opts *opts,
 int sv_net_link_delete(sv_net_client *c, const char *name)
 {
     sv_net_link_name_req req;
-    sv_net_empty_rep rep;
+    sv_helper_empty_rep rep;
     int r = copy_name(req.name, name);
 
     if (r == 0)
@@ -140,7 +140,7 @@ int sv_net_link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t
                     const uint8_t *mac)
 {
     sv_net_link_set_req req = { .flags = flags };
-    sv_net_empty_rep rep;
+    sv_helper_empty_rep rep;
     int r = copy_name(req.name, name);
 
     if (flags & SV_NET_SET_MTU)
@@ -155,7 +155,7 @@ int sv_net_link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t
 int sv_net_bridge_attach(sv_net_client *c, const char *name, const char *bridge)
 {
     sv_net_bridge_attach_req req;
-    sv_net_empty_rep rep;
+    sv_helper_empty_rep rep;
     int r = copy_name(req.name, name);
 
     if (r == 0)
@@ -172,7 +172,7 @@ int sv_net_list_owned(sv_net_client *c, sv_net_owned **ret, size_t *ret_n)
     int r = 0;
 
     for (;;) {
-        sv_net_list_req req = { .start = (uint32_t)n };
+        sv_helper_list_req req = { .start = (uint32_t)n };
         sv_net_list_rep rep;
 
         r = call(c, SV_NET_LIST_OWNED, &req, sizeof(req), &rep, sizeof(rep), NULL, NULL);

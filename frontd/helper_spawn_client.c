@@ -100,7 +100,7 @@ int sv_spawn_start(sv_spawn_client *c, const char *kind, const char *const *args
 int sv_spawn_signal(sv_spawn_client *c, pid_t pid, int signo)
 {
     sv_spawn_signal_req req = { .pid = pid, .signo = signo };
-    sv_spawn_empty_rep rep;
+    sv_helper_empty_rep rep;
     int r = sv_helper_client_call(c->conn, SV_SPAWN_SIGNAL, &req, sizeof(req), NULL, 0, &rep,
                                   sizeof(rep), NULL, NULL);
 
@@ -114,7 +114,7 @@ int sv_spawn_list(sv_spawn_client *c, sv_spawn_proc **ret, size_t *ret_n)
     int r = 0;
 
     for (;;) {
-        sv_spawn_list_req req = { .start = (uint32_t)n };
+        sv_helper_list_req req = { .start = (uint32_t)n };
         sv_spawn_list_rep rep;
         int fds[SV_HELPER_MAX_FDS];
         size_t nfds = 0;
@@ -167,7 +167,7 @@ int sv_launcher_channel_read(int fd, uint32_t *ret_helper, int *ret_fd)
 {
     const sv_helper_proto *proto = sv_helper_launcher_proto();
     union { sv_launcher_helper_fd_req h; sv_helper_ping_req p; } req;
-    sv_spawn_empty_rep rep = { 0 };
+    sv_helper_empty_rep rep = { 0 };
     int fds[SV_HELPER_MAX_FDS];
     size_t nfds = 0;
     sv_helper_hdr hdr;

@@ -33,7 +33,8 @@ int sv_spawn_client_reconnect(sv_spawn_client *c, int sock);
 /*
  * Start a process of a kind from the root-owned spawn.conf ("qemu",
  * "dnsmasq", "passt").  args: its arguments after the program, NULL-
- * terminated (at most SV_SPAWN_ARGC_MAX, about 4 KiB in all).  fds become
+ * terminated (at most SV_SPAWN_ARGC_MAX of them, SV_SPAWN_ARGV_MAX bytes
+ * with their NULs; more is -E2BIG).  fds become
  * fds 3, 4, ... of the process in order; with SV_SPAWN_LOG_FD, fds[0] is
  * its stdout and stderr instead and fds[1..] become 3, 4, ....  The caller
  * keeps its fds.  On success *ret_pid and *ret_pidfd (caller owns; poll it

@@ -26,7 +26,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,15 +47,27 @@
 #define FRONT_USER "sepvirt"
 #define RESTART_MAX_DELAY_MS 5000
 #define STOP_TIMEOUT_MS 5000
-#define PENDING_LEAVES_MAX 64
-#define LEAF_MAX 48
 
 typedef enum proc_id { P_NET, P_SPAWN, P_FRONTD, P_COUNT } proc_id;
 
-typedef struct proc {
+/* What does not change between a daemon's starts. */
+typedef struct daemon_kind {
     const char *name;           /* also its cgroup leaf */
     const char *binary;
     const char *env;            /* path override, for tests */
+    const sv_sc_profile *seccomp;
+    unsigned long nofile;
+} daemon_kind;
+
+static const daemon_kind daemons[P_COUNT] = {
+    { "nethelper", "sepvirt-nethelper", "SEPVIRT_NETHELPER", &sv_profile_nethelper, 256 },
+    { "spawnhelper", "sepvirt-spawnhelper", "SEPVIRT_SPAWNHELPER", &sv_profile_spawnhelper,
+      SV_SPAWN_CHILDREN_MAX + 64 },
+    { "frontd", "sepvirt-frontd", "SEPVIRT_FRONTD", &sv_profile_frontd, 65536 },
+};
+
+typedef struct proc {
+    const daemon_kind *d;
     char path[PATH_MAX];
     pid_t pid;                  /* 0: not running */
     int pidfd;
@@ -82,24 +93,9 @@ typedef struct launcher {
     proc procs[P_COUNT];
     sv_spawnconf conf;
     sv_spawn_slot children[SV_SPAWN_CHILDREN_MAX];   /* started for the spawn helper */
-    char leaves[SV_SPAWN_CHILDREN_MAX][LEAF_MAX];   /* their cgroup leaves */
     size_t n_children;
-    char pending[PENDING_LEAVES_MAX][LEAF_MAX];
-    size_t n_pending;
     uint32_t leaf_seq, ctl_seq;
 } launcher;
-
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logmsg(const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "sepvirtd: %s\n", line);
-}
 
 static int64_t now_ms(void)
 {
@@ -111,9 +107,7 @@ static int64_t now_ms(void)
 
 static void close_fd(int *fd)
 {
-    if (*fd >= 0)
-        close(*fd);
-    *fd = -1;
+    sv_helper_close_fds(fd, 1);
 }
 
 static int path_join(char *out, const char *a, const char *b)
@@ -184,33 +178,28 @@ static int setup_paths(launcher *L, const char *root)
     return r | path_join(L->priv, L->run, "-priv") ? -ENAMETOOLONG : 0;
 }
 
-/* config: root's (with frontd's object stores in it), state and run:
- * frontd's, priv: the helpers'. */
+/* config: root's, with frontd's object stores in it; state and run:
+ * frontd's; priv: the helpers'. */
 static int setup_dirs(launcher *L)
 {
-    static const char *const stores[] = { "/qemu", "/networks", "/nwfilter" };
-    uid_t me = geteuid();
-    gid_t mygid = getegid();
+    uid_t me = geteuid(), fu = L->front_uid;
+    gid_t mg = getegid(), fg = L->front_gid;
+    const struct { const char *dir, *sub; uid_t uid; gid_t gid; mode_t mode; } dirs[] = {
+        { L->config, "", me, mg, 0755 }, { L->state, "", fu, fg, 0755 },
+        { L->run, "", fu, fg, 0755 }, { L->priv, "", me, mg, 0700 },
+        { L->priv, "/net", me, mg, 0700 }, { L->config, "/qemu", fu, fg, 0755 },
+        { L->config, "/networks", fu, fg, 0755 }, { L->config, "/nwfilter", fu, fg, 0755 },
+    };
     char p[PATH_MAX];
-    int r, fd;
+    int r = 0, fd;
 
-    if ((r = make_dir(L->config, me, mygid, 0755)) < 0 ||
-        (r = make_dir(L->state, L->front_uid, L->front_gid, 0755)) < 0 ||
-        (r = make_dir(L->run, L->front_uid, L->front_gid, 0755)) < 0 ||
-        (r = make_dir(L->priv, me, mygid, 0700)) < 0)
-        return r;
-    for (size_t i = 0; i < sizeof(stores) / sizeof(stores[0]); i++)
-        if ((r = path_join(p, L->config, stores[i])) < 0 ||
-            (r = make_dir(p, L->front_uid, L->front_gid, 0755)) < 0)
-            return r;
-    if ((r = path_join(p, L->priv, "/net")) < 0 || (r = make_dir(p, me, mygid, 0700)) < 0)
-        return r;
+    for (size_t i = 0; r == 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+        if ((r = path_join(p, dirs[i].dir, dirs[i].sub)) == 0)
+            r = make_dir(p, dirs[i].uid, dirs[i].gid, dirs[i].mode);
     /* An empty net.conf allows no bridge and no macvtap parent: the safe
      * default, and the net helper refuses to start without the file. */
-    if ((r = path_join(p, L->config, "/net.conf")) < 0)
-        return r;
-    fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd >= 0) {
+    if (r == 0 && (r = path_join(p, L->config, "/net.conf")) == 0 &&
+        (fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) >= 0) {
         static const char text[] = "# sepvirt-nethelper: see net/netconf.h\n";
 
         r = write(fd, text, sizeof(text) - 1) < 0 ? -errno : 0;
@@ -229,18 +218,18 @@ static int load_kinds(launcher *L)
 
     if (r == 0)
         r = sv_spawnconf_load(conf, geteuid(), L->session, &L->conf, &refused);
-    logmsg("%s: %zu kinds, %u refused%s%s", conf, L->conf.n, refused, r < 0 ? ": " : "",
-           r < 0 ? strerror(-r) : "");
+    sv_helper_log("%s: %zu kinds, %u refused%s%s", conf, L->conf.n, refused, r < 0 ? ": " : "",
+                  r < 0 ? strerror(-r) : "");
     return r == -ENOENT ? 0 : r;
 }
 
 /* ---- the processes ----------------------------------------------------- */
 
+/* $<env> (tests), else next to this program, in libexecdir or bindir. */
 static int find_binary(proc *p)
 {
-    const char *env = getenv(p->env);
+    const char *env = getenv(p->d->env);
     char self[PATH_MAX], *slash;
-    const char *dirs[3];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
     if (env && *env) {
@@ -248,31 +237,23 @@ static int find_binary(proc *p)
         return env[0] == '/' && access(env, X_OK) == 0 ? 0 : -ENOENT;
     }
     self[n > 0 ? n : 0] = '\0';
-    slash = strrchr(self, '/');
-    if (slash)
+    if ((slash = strrchr(self, '/')))
         *slash = '\0';
-    dirs[0] = self;
-    dirs[1] = SV_LIBEXECDIR;
-    dirs[2] = SV_BINDIR;
-    for (size_t i = 0; i < 3; i++) {
-        if (snprintf(p->path, sizeof(p->path), "%s/%s", dirs[i], p->binary) < (int)sizeof(p->path) &&
-            dirs[i][0] == '/' && access(p->path, X_OK) == 0)
+    for (const char *const *d = (const char *const[]){ self, SV_LIBEXECDIR, SV_BINDIR, NULL };
+         *d; d++)
+        if (snprintf(p->path, sizeof(p->path), "%s/%s", *d, p->d->binary) < (int)sizeof(p->path) &&
+            (*d)[0] == '/' && access(p->path, X_OK) == 0)
             return 0;
-    }
-    snprintf(p->path, sizeof(p->path), "%s", p->binary);
+    snprintf(p->path, sizeof(p->path), "%s", p->d->binary);
     return -ENOENT;
 }
 
+/* At once after a long life, else backing off 0.2, 0.4, ... up to 5 s. */
 static void schedule_restart(proc *p, bool now)
 {
-    int64_t delay = 0;
+    int64_t delay = now ? 0 : 100LL << (p->quick_deaths < 6 ? p->quick_deaths : 6);
 
-    if (!now) {
-        delay = 100LL << (p->quick_deaths < 6 ? p->quick_deaths : 6);
-        if (delay > RESTART_MAX_DELAY_MS)
-            delay = RESTART_MAX_DELAY_MS;
-    }
-    p->restart_at_ms = now_ms() + delay;
+    p->restart_at_ms = now_ms() + (delay < RESTART_MAX_DELAY_MS ? delay : RESTART_MAX_DELAY_MS);
 }
 
 static void send_helper_fd(launcher *L, proc_id id)
@@ -291,7 +272,8 @@ static void send_helper_fd(launcher *L, proc_id id)
     r = sv_helper_send(f->chan, sv_helper_launcher_proto(), SV_LAUNCHER_HELPER_FD,
                        ++L->ctl_seq, &req, sizeof(req), &h->front_end, 1);
     if (r < 0)
-        logmsg("could not hand frontd the new %s connection: %s", h->name, strerror(-r));
+        sv_helper_log("could not hand frontd the new %s connection: %s", h->d->name,
+                      strerror(-r));
 }
 
 typedef struct jail_plan {
@@ -312,38 +294,44 @@ static char *plan_str(jail_plan *jp, size_t i, const char *a, const char *b)
     return jp->strs[i];
 }
 
-static void plan_fd(jail_plan *jp, int src, int dst)
+/* A new socketpair: our end in *ours, the child's at dst in the child. */
+static int plan_pair(jail_plan *jp, int *ours, int dst)
 {
-    jp->fds[jp->j.n_fds++] = (sv_jail_fd){ src, dst };
+    int pair[2];
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        return -errno;
+    *ours = pair[0];
+    jp->child_ends[jp->child_ends[0] < 0 ? 0 : 1] = pair[1];
+    jp->fds[jp->j.n_fds++] = (sv_jail_fd){ pair[1], dst };
+    return 0;
 }
 
 /* argv, fds and privileges of each daemon. */
 static int plan(launcher *L, proc_id id, jail_plan *jp)
 {
-    proc *p = &L->procs[id];
+    proc *p = &L->procs[id], *net = &L->procs[P_NET], *spawn = &L->procs[P_SPAWN];
     bool sys = !L->session;
     size_t a = 0, e = 0;
-    int pair[2], order[2], ctl[2];
+    int r;
 
     memset(jp, 0, sizeof(*jp));
     jp->child_ends[0] = jp->child_ends[1] = -1;
     jp->j = (sv_jail){ .path = p->path, .argv = jp->argv, .envp = jp->envp, .fds = jp->fds,
                        .uid = SV_CAPS_KEEP_IDS, .gid = SV_CAPS_KEEP_IDS, .caps = jp->caps,
-                       .cgroup_fd = -1, .flags = SV_JAIL_PDEATHSIG };
-    plan_fd(jp, L->null_fd, 0);
-    plan_fd(jp, 1, 1);
-    plan_fd(jp, 2, 2);
+                       .seccomp = p->d->seccomp, .nofile = p->d->nofile, .cgroup_fd = -1,
+                       .flags = SV_JAIL_PDEATHSIG, .n_fds = 3 };
+    jp->fds[0] = (sv_jail_fd){ L->null_fd, 0 };
+    jp->fds[1] = (sv_jail_fd){ 1, 1 };
+    jp->fds[2] = (sv_jail_fd){ 2, 2 };
     jp->argv[a++] = p->path;
-
     for (size_t i = 0; sv_sanitizer_env[i]; i++)
         jp->envp[e++] = (char *)sv_sanitizer_env[i];
-    if (id == P_NET || id == P_SPAWN) {
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-            return -errno;
-        p->front_end = pair[0];
-        jp->child_ends[0] = pair[1];
-        plan_fd(jp, pair[1], 3);
-    }
+    /* helpers: frontd's socket at 3; the spawn helper's orders at 4;
+     * frontd: the control channel at 3 */
+    if ((r = plan_pair(jp, id == P_FRONTD ? &p->chan : &p->front_end, 3)) < 0 ||
+        (id == P_SPAWN && (r = plan_pair(jp, &p->chan, 4)) < 0))
+        return r;
     if (id == P_NET) {
         jp->argv[a++] = "--fd";
         jp->argv[a++] = "3";
@@ -351,8 +339,6 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
         jp->argv[a++] = plan_str(jp, 0, L->config, "/net.conf");
         jp->argv[a++] = "--state";
         jp->argv[a++] = plan_str(jp, 1, L->priv, "/net/owned");
-        jp->j.seccomp = &sv_profile_nethelper;
-        jp->j.nofile = 256;
         if (sys) {
             /* CAP_MKNOD: /dev/tapN nodes on hosts without udev. */
             jp->caps[jp->j.n_caps++] = CAP_NET_ADMIN;
@@ -363,23 +349,9 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
             jp->j.rw_paths = jp->rw;
         }
     } else if (id == P_SPAWN) {
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, order) < 0)
-            return -errno;
-        p->chan = order[0];
-        jp->child_ends[1] = order[1];
-        plan_fd(jp, order[1], 4);
-        jp->j.seccomp = &sv_profile_spawnhelper;
-        jp->j.nofile = SV_SPAWN_CHILDREN_MAX + 64;
         if (sys)
             jp->caps[jp->j.n_caps++] = CAP_KILL;   /* VMs run as another user */
     } else {
-        proc *net = &L->procs[P_NET], *spawn = &L->procs[P_SPAWN];
-
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0)
-            return -errno;
-        p->chan = ctl[0];
-        jp->child_ends[0] = ctl[1];
-        plan_fd(jp, ctl[1], 3);
         jp->argv[a++] = sys ? "--system" : "--session";
         jp->argv[a++] = "--config-dir";
         jp->argv[a++] = L->config;
@@ -393,21 +365,17 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
          * frontd that does not know them yet simply ignores them. */
         jp->envp[e++] = "SEPVIRT_LAUNCHER_FD=3";
         if (net->front_end >= 0) {
-            plan_fd(jp, net->front_end, 4);
+            jp->fds[jp->j.n_fds++] = (sv_jail_fd){ net->front_end, 4 };
             jp->envp[e++] = "SEPVIRT_NET_FD=4";
         }
         if (spawn->front_end >= 0) {
-            plan_fd(jp, spawn->front_end, 5);
+            jp->fds[jp->j.n_fds++] = (sv_jail_fd){ spawn->front_end, 5 };
             jp->envp[e++] = "SEPVIRT_SPAWN_FD=5";
         }
-        if (L->session) {
-            if (getenv("HOME"))
-                jp->envp[e++] = plan_str(jp, 3, "HOME=", getenv("HOME"));
-            if (getenv("XDG_RUNTIME_DIR"))
-                jp->envp[e++] = plan_str(jp, 4, "XDG_RUNTIME_DIR=", getenv("XDG_RUNTIME_DIR"));
-        }
-        jp->j.seccomp = &sv_profile_frontd;
-        jp->j.nofile = 65536;
+        if (L->session && getenv("HOME"))
+            jp->envp[e++] = plan_str(jp, 3, "HOME=", getenv("HOME"));
+        if (L->session && getenv("XDG_RUNTIME_DIR"))
+            jp->envp[e++] = plan_str(jp, 4, "XDG_RUNTIME_DIR=", getenv("XDG_RUNTIME_DIR"));
         jp->j.nproc = sys ? 4096 : 0;   /* threads of user sepvirt */
         if (sys) {
             jp->j.uid = L->front_uid;
@@ -425,20 +393,20 @@ static void start_proc(launcher *L, proc_id id)
 
     p->restart_at_ms = 0;
     if (find_binary(p) < 0) {
-        logmsg("%s: %s not found; retrying in %d s", p->name, p->path, RESTART_MAX_DELAY_MS / 1000);
+        sv_helper_log("%s: %s not found; retrying in %d s", p->d->name, p->path,
+                      RESTART_MAX_DELAY_MS / 1000);
         p->restart_at_ms = now_ms() + RESTART_MAX_DELAY_MS;
         return;
     }
     r = plan(L, id, &jp);
-    if (r == 0 && L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, p->name, &procs_fd) == 0)
+    if (r == 0 && L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, p->d->name, &procs_fd) == 0)
         jp.j.cgroup_fd = procs_fd;
     if (r == 0)
         r = sv_jail_spawn(&jp.j, &p->pid, &p->pidfd);
     close_fd(&procs_fd);
-    close_fd(&jp.child_ends[0]);
-    close_fd(&jp.child_ends[1]);
+    sv_helper_close_fds(jp.child_ends, 2);
     if (r < 0) {
-        logmsg("%s: cannot start: %s", p->name, strerror(-r));
+        sv_helper_log("%s: cannot start: %s", p->d->name, strerror(-r));
         p->pid = 0;
         close_fd(&p->front_end);
         close_fd(&p->chan);
@@ -450,7 +418,7 @@ static void start_proc(launcher *L, proc_id id)
     p->started_ms = now_ms();
     if (p->chan >= 0)
         fcntl(p->chan, F_SETFL, O_NONBLOCK);
-    logmsg("%s started (pid %d)", p->name, (int)p->pid);
+    sv_helper_log("%s started (pid %d)", p->d->name, (int)p->pid);
     if (id != P_FRONTD)
         send_helper_fd(L, id);
 }
@@ -464,23 +432,20 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     const sv_spawn_start_req *req = reqp;
     sv_spawn_start_rep *rep = repp;
     const sv_spawn_kind *k;
-    char *argv[SV_SPAWN_ARGC_MAX + 2];
+    char *argv[SV_SPAWN_ARGC_MAX + 2], leaf[64];
     sv_jail_fd jfds[3 + SV_HELPER_MAX_FDS];
     size_t nj = 0, first = (req->flags & SV_SPAWN_LOG_FD) ? 1 : 0;
     sv_spawn_slot *c = &L->children[L->n_children];
-    char *leaf = L->leaves[L->n_children];
     int procs_fd = -1, r = sv_spawn_start_check(req, nfds);
 
     if (r < 0)
         return r;
     if (!(k = sv_spawnconf_find(&L->conf, req->kind))) {
-        logmsg("START refused: kind \"%s\" is not in spawn.conf", req->kind);
+        sv_helper_log("START refused: kind \"%s\" is not in spawn.conf", req->kind);
         return -ENOENT;
     }
     if (L->n_children == SV_SPAWN_CHILDREN_MAX)
         return -EAGAIN;
-    c->pid = 0;
-    c->pidfd = -1;
     argv[0] = (char *)k->path;
     for (uint32_t i = 0, off = 0; i < req->argc; i++) {
         argv[i + 1] = (char *)req->argv + off;
@@ -492,36 +457,28 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     jfds[nj++] = (sv_jail_fd){ first ? fds[0] : L->null_fd, 2 };
     for (size_t i = first; i < nfds; i++)
         jfds[nj++] = (sv_jail_fd){ fds[i], 3 + (int)(i - first) };
-
-    snprintf(leaf, LEAF_MAX, "%s.%d.%u", k->name, (int)getpid(), ++L->leaf_seq);
-    if (L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, leaf, &procs_fd) < 0)
-        leaf[0] = '\0';
-    {
-        sv_jail j = {
+    snprintf(leaf, sizeof(leaf), "%s.%d.%u", k->name, (int)getpid(), ++L->leaf_seq);
+    if (L->cg_dir >= 0)
+        sv_cgroup_leaf(L->cg_dir, leaf, &procs_fd);   /* without one if that fails */
+    r = sv_jail_spawn(&(sv_jail){
             .path = k->path, .argv = argv, .fds = jfds, .n_fds = nj,
             .uid = k->uid, .gid = k->gid, .caps = k->caps, .n_caps = k->n_caps,
             .nofile = k->nofile, .cgroup_fd = procs_fd,
-            .flags = L->session ? 0 : SV_JAIL_NEWNS,
-            .devices = L->session ? NULL : k->devices,
-        };
-
-        r = sv_jail_spawn(&j, &c->pid, &c->pidfd);
-    }
+            .flags = L->session ? 0 : SV_JAIL_NEWNS, .devices = L->session ? NULL : k->devices,
+        }, &c->pid, &c->pidfd);
     close_fd(&procs_fd);
-    if (r == 0)
-        rep_fds[0] = fcntl(c->pidfd, F_DUPFD_CLOEXEC, 3);
-    if (r == 0 && rep_fds[0] < 0)
-        r = -errno;   /* it runs anyway: LIST will show it */
-    if (r < 0 && c->pid <= 0 && leaf[0])
-        sv_cgroup_leaf_remove(L->cg_dir, leaf);
-    if (c->pid > 0) {
-        memcpy(c->kind, k->name, sizeof(c->kind));
-        L->n_children++;
-        logmsg("started %s (pid %d)", k->name, (int)c->pid);
-    }
-    if (r < 0)
+    if (r < 0) {
+        if (L->cg_dir >= 0)
+            sv_cgroup_leaf_remove(L->cg_dir, leaf);
         return r;
+    }
+    memcpy(c->kind, k->name, sizeof(c->kind));
+    L->n_children++;
+    sv_helper_log("started %s (pid %d)", k->name, (int)c->pid);
     rep->pid = c->pid;
+    rep_fds[0] = fcntl(c->pidfd, F_DUPFD_CLOEXEC, 3);
+    if (rep_fds[0] < 0)
+        return -errno;   /* it runs anyway: LIST will show it */
     *rep_nfds = 1;
     return 0;
 }
@@ -530,21 +487,15 @@ static int order_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *
                       int *rep_fds, size_t *rep_nfds)
 {
     launcher *L = ctx;
-    const sv_spawn_list_req *req = reqp;
+    const sv_helper_list_req *req = reqp;
 
     return sv_spawn_list_page(L->children, L->n_children, req->start, repp, rep_fds, rep_nfds);
 }
 
-/* Signals are the helper's own business (through its pidfds). */
-static int order_signal(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
-                        int *rep_fds, size_t *rep_nfds)
-{
-    return -EOPNOTSUPP;
-}
-
+/* SIGNAL is no order (the helper signals through its own pidfds): the
+ * codec answers it -ENOSYS. */
 static const sv_helper_dispatch dispatch_spawn[] = {
     { SV_SPAWN_START, order_start },
-    { SV_SPAWN_SIGNAL, order_signal },
     { SV_SPAWN_LIST, order_list },
 };
 
@@ -558,8 +509,8 @@ static void serve_orders(launcher *L)
     if (r == 0 || r == -EAGAIN)
         return;
     if (r != -ECONNRESET) {
-        logmsg("spawnhelper: protocol violation (type %u): %s; restarting it", type,
-               strerror(-r));
+        sv_helper_log("spawnhelper: protocol violation (type %u): %s; restarting it", type,
+                      strerror(-r));
         if (p->pidfd >= 0)
             pidfd_send_signal(p->pidfd, SIGKILL, NULL, 0);
     }
@@ -570,49 +521,31 @@ static void serve_orders(launcher *L)
 static void drain_control(launcher *L)
 {
     proc *f = &L->procs[P_FRONTD];
-    union { sv_spawn_empty_rep e; sv_helper_ping_rep p; } rep;
+    union { sv_helper_empty_rep e; sv_helper_ping_rep p; } rep;
     int fds[SV_HELPER_MAX_FDS], status;
     size_t nfds = 0;
     sv_helper_hdr hdr;
     int r = sv_helper_recv(f->chan, sv_helper_launcher_proto(), SV_HELPER_DIR_REPLY, &hdr, &rep,
                            sizeof(rep), fds, &nfds, &status);
 
-    for (size_t i = 0; i < nfds; i++)
-        close(fds[i]);
+    sv_helper_close_fds(fds, nfds);
     if (r == -ECONNRESET)
         close_fd(&f->chan);
 }
 
 /* ---- reaping ------------------------------------------------------------ */
 
-static void remove_leaf(launcher *L, const char *leaf)
-{
-    if (L->cg_dir < 0 || !leaf[0])
-        return;
-    if (sv_cgroup_leaf_remove(L->cg_dir, leaf) == -EBUSY && L->n_pending < PENDING_LEAVES_MAX)
-        snprintf(L->pending[L->n_pending++], LEAF_MAX, "%s", leaf);
-}
-
-/* Leaves whose processes left descendants behind (a daemonizing dnsmasq):
- * those come to us as subreaper, so retry whenever something is reaped. */
-static void retry_leaves(launcher *L)
-{
-    for (size_t i = L->n_pending; i-- > 0;)
-        if (sv_cgroup_leaf_remove(L->cg_dir, L->pending[i]) != -EBUSY)
-            memcpy(L->pending[i], L->pending[--L->n_pending], LEAF_MAX);
-}
-
 static void proc_died(launcher *L, proc *p, const siginfo_t *si)
 {
     bool long_lived = now_ms() - p->started_ms >= 1000;
 
-    logmsg("%s (pid %d) %s %d", p->name, (int)p->pid,
-           si->si_code == CLD_EXITED ? "exited with status" : "killed by signal", si->si_status);
+    sv_helper_log("%s (pid %d) %s %d", p->d->name, (int)p->pid,
+                  si->si_code == CLD_EXITED ? "exited with status" : "killed by signal",
+                  si->si_status);
     p->pid = 0;
     close_fd(&p->pidfd);
     close_fd(&p->chan);
     close_fd(&p->front_end);   /* frontd's copy now reads end-of-file */
-    remove_leaf(L, p->name);
     p->quick_deaths = long_lived ? 0 : p->quick_deaths + 1;
     if (!L->stopping)
         schedule_restart(p, long_lived);
@@ -630,55 +563,49 @@ static void reap(launcher *L)
             if (L->procs[i].pid == si.si_pid)
                 proc_died(L, &L->procs[i], &si);
         for (size_t i = 0; i < L->n_children; i++) {
-            sv_spawn_slot *c = &L->children[i];
-
-            if (c->pid != si.si_pid)
+            if (L->children[i].pid != si.si_pid)
                 continue;
-            logmsg("%s (pid %d) ended", c->kind, (int)c->pid);
-            close(c->pidfd);
-            remove_leaf(L, L->leaves[i]);
-            *c = L->children[--L->n_children];
-            memcpy(L->leaves[i], L->leaves[L->n_children], LEAF_MAX);
+            sv_helper_log("%s (pid %d) ended", L->children[i].kind, (int)si.si_pid);
+            close(L->children[i].pidfd);
+            L->children[i] = L->children[--L->n_children];
             break;
         }
     }
-    retry_leaves(L);
+    /* Every leaf that is empty now goes, also one whose process left
+     * descendants behind (a daemonizing dnsmasq): they come to us as
+     * subreaper, and the leaf goes once they are reaped. */
+    if (L->cg_dir >= 0)
+        sv_cgroup_sweep(L->cg_dir);
 }
 
 /* ---- main loop ---------------------------------------------------------- */
 
+/* SIGTERM to the daemons, SIGKILL to those still running after
+ * STOP_TIMEOUT_MS; started processes keep running. */
 static void stop_all(launcher *L)
 {
-    int64_t deadline = now_ms() + STOP_TIMEOUT_MS;
+    size_t alive = 1;
 
     L->stopping = true;
-    for (size_t i = 0; i < P_COUNT; i++)
-        if (L->procs[i].pid > 0)
-            pidfd_send_signal(L->procs[i].pidfd, SIGTERM, NULL, 0);
-    for (;;) {
-        bool alive = false;
-        struct pollfd pfd = { L->sig_fd, POLLIN, 0 };
-        struct signalfd_siginfo ssi;
+    for (int round = 0; round < 2 && alive; round++) {
+        int64_t deadline = now_ms() + STOP_TIMEOUT_MS;
 
-        reap(L);
         for (size_t i = 0; i < P_COUNT; i++)
-            alive |= L->procs[i].pid > 0;
-        if (!alive)
-            break;
-        if (now_ms() >= deadline) {
+            if (L->procs[i].pid > 0)
+                pidfd_send_signal(L->procs[i].pidfd, round ? SIGKILL : SIGTERM, NULL, 0);
+        do {
+            struct pollfd pfd = { L->sig_fd, POLLIN, 0 };
+            struct signalfd_siginfo ssi;
+
+            reap(L);
+            alive = 0;
             for (size_t i = 0; i < P_COUNT; i++)
-                if (L->procs[i].pid > 0) {
-                    pidfd_send_signal(L->procs[i].pidfd, SIGKILL, NULL, 0);
-                    waitpid(L->procs[i].pid, NULL, 0);
-                    L->procs[i].pid = 0;
-                    remove_leaf(L, L->procs[i].name);
-                }
-            break;
-        }
-        if (poll(&pfd, 1, (int)(deadline > now_ms() ? deadline - now_ms() : 0)) > 0)
-            (void)!read(L->sig_fd, &ssi, sizeof(ssi));
+                alive += L->procs[i].pid > 0;
+            if (alive && poll(&pfd, 1, (int)(deadline > now_ms() ? deadline - now_ms() : 0)) > 0)
+                (void)!read(L->sig_fd, &ssi, sizeof(ssi));
+        } while (alive && now_ms() < deadline);
     }
-    logmsg("stopped; %zu started processes left running", L->n_children);
+    sv_helper_log("stopped; %zu started processes left running", L->n_children);
 }
 
 static int run(launcher *L)
@@ -704,15 +631,13 @@ static int run(launcher *L)
         pfd[2].fd = L->procs[P_FRONTD].chan;
         if (poll(pfd, 3, next < 0 ? -1 : (int)(next > now ? next - now : 0)) < 0 && errno != EINTR)
             return -errno;
-        if (pfd[0].revents) {
-            if (read(L->sig_fd, &ssi, sizeof(ssi)) != sizeof(ssi))
-                continue;
+        if (pfd[0].revents && read(L->sig_fd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
             if (ssi.ssi_signo == SIGCHLD)
                 reap(L);
             else if (ssi.ssi_signo == SIGHUP)
                 load_kinds(L);
             else {
-                logmsg("signal %u: stopping", ssi.ssi_signo);
+                sv_helper_log("signal %u: stopping", ssi.ssi_signo);
                 stop_all(L);
                 return 0;
             }
@@ -752,23 +677,15 @@ static int parse_args(int argc, char **argv, launcher *L, const char **ret_root)
 
 static int init(launcher *L, const char *root)
 {
-    static const char *const names[P_COUNT] = { "nethelper", "spawnhelper", "frontd" };
-    static const char *const bins[P_COUNT] = {
-        "sepvirt-nethelper", "sepvirt-spawnhelper", "sepvirt-frontd",
-    };
-    static const char *const envs[P_COUNT] = {
-        "SEPVIRT_NETHELPER", "SEPVIRT_SPAWNHELPER", "SEPVIRT_FRONTD",
-    };
     sigset_t mask;
     int r;
 
     L->cg_dir = -1;
     for (size_t i = 0; i < P_COUNT; i++)
-        L->procs[i] = (proc){ .name = names[i], .binary = bins[i], .env = envs[i],
-                              .pidfd = -1, .front_end = -1, .chan = -1 };
+        L->procs[i] = (proc){ .d = &daemons[i], .pidfd = -1, .front_end = -1, .chan = -1 };
     if (L->session ? geteuid() == 0 : geteuid() != 0) {
-        logmsg(L->session ? "--session is for ordinary users; root runs --system"
-                          : "--system needs root");
+        sv_helper_log(L->session ? "--session is for ordinary users; root runs --system"
+                                 : "--system needs root");
         return -EPERM;
     }
     L->front_uid = geteuid();
@@ -777,14 +694,14 @@ static int init(launcher *L, const char *root)
         struct passwd *pw = getpwnam(FRONT_USER);
 
         if (!pw || pw->pw_uid == 0) {
-            logmsg("user %s is missing (scripts/install-deps.sh creates it)", FRONT_USER);
+            sv_helper_log("user %s is missing (scripts/install-deps.sh creates it)", FRONT_USER);
             return -ENOENT;
         }
         L->front_uid = pw->pw_uid;
         L->front_gid = pw->pw_gid;
     }
     if ((r = setup_paths(L, root)) < 0 || (r = setup_dirs(L)) < 0) {
-        logmsg("directories: %s", strerror(-r));
+        sv_helper_log("directories: %s", strerror(-r));
         return r;
     }
     if ((r = load_kinds(L)) < 0)
@@ -812,7 +729,7 @@ static int init(launcher *L, const char *root)
     if (sv_cgroup_open(L->cg_group, &L->cg_dir) == 0)
         sv_cgroup_sweep(L->cg_dir);
     else
-        logmsg("no cgroup v2 hierarchy to use: processes run without cgroup leaves");
+        sv_helper_log("no cgroup v2 hierarchy to use: processes run without cgroup leaves");
     return 0;
 }
 
@@ -827,7 +744,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if ((r = init(&L, root)) < 0) {
-        logmsg("cannot start: %s", strerror(-r));
+        sv_helper_log("cannot start: %s", strerror(-r));
         return 1;
     }
     /* Helpers first, so frontd starts with both connections. */

@@ -2,7 +2,7 @@
 /*
  * sepvirt-nethelper: the only process that changes network devices.
  *
- *     sepvirt-nethelper --fd N --config FILE --state FILE
+ *     sepvirt-nethelper --fd N --config FILE --state FILE   (in this order)
  *
  * Runs as root with CAP_NET_ADMIN (and CAP_MKNOD, for the /dev/tapN node on
  * hosts without udev) under a seccomp allowlist.  It serves one peer,
@@ -12,14 +12,12 @@
  * (exit 3); the launcher starts a new one, which reloads the state file.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <linux/if_link.h>
 #include <linux/capability.h>
-#include <sys/prctl.h>
-#include <stdarg.h>
+#include <linux/if_link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "helper_net.h"
@@ -33,7 +31,6 @@
 /* Creating with a fresh name retries this often when another creator takes
  * the name between our existence check and the create. */
 #define CREATE_ATTEMPTS 8
-#define N_DISPATCH (sizeof(dispatch_front) / sizeof(dispatch_front[0]))
 
 typedef struct nethelper {
     sv_netconf conf;
@@ -41,22 +38,10 @@ typedef struct nethelper {
     sv_nl *nl;
 } nethelper;
 
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logmsg(const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "sepvirt-nethelper: %s\n", line);
-}
-
 /* Refusals are logged with the request so an operator sees who tried what. */
 static int refuse(int err, const char *what, const char *name, const char *why)
 {
-    logmsg("%s %s: refused: %s", what, name, why);
+    sv_helper_log("%s %s: refused: %s", what, name, why);
     return err;
 }
 
@@ -70,7 +55,7 @@ static void save_state(nethelper *h)
     int r = sv_owned_save(&h->owned);
 
     if (r < 0)
-        logmsg("saving %s: %s", h->owned.path, strerror(-r));
+        sv_helper_log("saving %s: %s", h->owned.path, strerror(-r));
 }
 
 static bool mac_ok(const uint8_t mac[6], bool may_be_zero)
@@ -80,21 +65,9 @@ static bool mac_ok(const uint8_t mac[6], bool may_be_zero)
     return !(mac[0] & 1); /* unicast */
 }
 
-typedef struct scan {
-    nethelper *h;
-    bool *seen;
-    bool reserve;
-} scan;
-
-static void scan_link(const sv_link_info *l, void *opaque)
+static void reserve_name(const sv_link_info *l, void *opaque)
 {
-    scan *s = opaque;
-    sv_owned_entry *e = sv_owned_find(&s->h->owned, l->name);
-
-    if (s->reserve)
-        sv_netdev_names_reserve(&s->h->owned.names, l->name);
-    if (e && e->ifindex == l->ifindex)
-        s->seen[e - s->h->owned.entries] = true;
+    sv_netdev_names_reserve(opaque, l->name);
 }
 
 /* Drop table entries whose device is gone (a tap whose last fd closed, a
@@ -102,29 +75,20 @@ static void scan_link(const sv_link_info *l, void *opaque)
  * at start also move the counters past every device that exists. */
 static int reconcile(nethelper *h, bool reserve)
 {
-    scan s = { .h = h, .reserve = reserve };
-    size_t n = h->owned.n;
-    int r;
+    int r = reserve ? sv_nl_link_foreach(h->nl, reserve_name, &h->owned.names) : 0;
 
-    s.seen = calloc(n + 1, sizeof(bool));
-    if (!s.seen)
-        return -ENOMEM;
-    r = sv_nl_link_foreach(h->nl, scan_link, &s);
-    if (r == 0) {
-        for (size_t i = n; i-- > 0;)
-            if (!s.seen[i])
-                sv_owned_remove(&h->owned, h->owned.entries[i].name);
-        save_state(h);
+    for (size_t i = h->owned.n; r == 0 && i-- > 0;) {
+        sv_owned_entry *e = &h->owned.entries[i];
+        sv_link_info l;
+        int g = sv_nl_link_get(h->nl, e->name, &l);
+
+        if (g == -ENODEV || (g == 0 && l.ifindex != e->ifindex))
+            sv_owned_remove(&h->owned, e->name);
+        else if (g < 0)
+            r = g;
     }
-    free(s.seen);
+    save_state(h);
     return r;
-}
-
-static int reserve_slot(nethelper *h)
-{
-    if (h->owned.n >= h->owned.max)
-        reconcile(h, false);
-    return h->owned.n >= h->owned.max ? -ENOSPC : 0;
 }
 
 /* An owned device by name, still the one we created (same ifindex). */
@@ -161,28 +125,69 @@ static int allowed_bridge(nethelper *h, const char *what, const char bridge[IFNA
     return 0;
 }
 
-typedef int (*create_fn)(nethelper *h, const char *name, const void *arg, int *fds);
+/* What TAP_CREATE and MACVTAP_CREATE ask for, once checked. */
+typedef struct new_link {
+    const char *what;
+    sv_netdev_prefix prefix;
+    int kind;                  /* SV_NET_KIND_* */
+    unsigned queues;           /* fds in the reply */
+    bool vnet_hdr;
+    const uint8_t *mac;        /* NULL: the kernel's */
+    uint32_t mtu;              /* 0: the default */
+    int master;                /* tap: ifindex of its bridge, or 0 */
+    int parent;                /* macvtap/macvlan: ifindex of the parent */
+    uint32_t macv_mode;        /* MACVLAN_MODE_* */
+} new_link;
 
-/* Take the next name of prefix p and create with it; if another creator
- * got the name first (-EEXIST), take the next one. */
-static int create_named(nethelper *h, sv_netdev_prefix p, create_fn create,
-                        const void *arg, int *fds, char name[SV_NETDEV_NAME_MAX])
+/* Create a device under the next name of its prefix, own it and set it up;
+ * on failure no device, table entry or fd is left.  A macvtap/macvlan is
+ * made up at once; a tap only when it joins a bridge. */
+static int create_link(nethelper *h, const new_link *a, sv_net_link_rep *rep, int *fds,
+                       size_t *nfds)
 {
+    bool tap = a->kind == SV_NET_KIND_TAP;
+    sv_link_info link = { 0 };
+    char name[SV_NETDEV_NAME_MAX];
     int r = -EEXIST;
 
+    if (h->owned.n >= h->owned.max)
+        reconcile(h, false);
+    if (h->owned.n >= h->owned.max)
+        return refuse(-ENOSPC, a->what, "-", "ownership table full");
+    for (unsigned i = 0; i < a->queues; i++)
+        fds[i] = -1;
+    /* Another creator may take the name first (-EEXIST): the next one. */
     for (int i = 0; i < CREATE_ATTEMPTS && r == -EEXIST; i++) {
-        r = sv_netdev_names_next(&h->owned.names, p, link_exists, h->nl, name);
+        r = sv_netdev_names_next(&h->owned.names, a->prefix, link_exists, h->nl, name);
         if (r == 0)
-            r = create(h, name, arg, fds);
+            r = tap ? sv_tap_create(name, a->vnet_hdr, a->queues, fds)
+                    : sv_nl_macv_create(h->nl, a->kind == SV_NET_KIND_MACVTAP ? SV_MACV_MACVTAP
+                                                                               : SV_MACV_MACVLAN,
+                                        name, a->parent, a->macv_mode, a->mac, a->mtu);
     }
-    return r;
-}
-
-static int create_tap(nethelper *h, const char *name, const void *reqp, int *fds)
-{
-    const sv_net_tap_create_req *req = reqp;
-
-    return sv_tap_create(name, req->flags & SV_NET_TAP_VNET_HDR, req->queues, fds);
+    if (r == 0 && (r = sv_nl_link_get(h->nl, name, &link)) == 0 &&
+        (r = sv_owned_add(&h->owned, name, link.ifindex, a->kind)) == 0) {
+        r = sv_nl_link_change(h->nl, link.ifindex, tap && !a->master ? -1 : 1, tap ? a->mtu : 0,
+                              tap ? a->mac : NULL, a->master);
+        if (r == 0 && a->kind == SV_NET_KIND_MACVTAP)
+            r = sv_macvtap_open(name, link.ifindex, a->vnet_hdr, a->queues, fds);
+        if (r < 0 && !tap)
+            sv_nl_link_delete(h->nl, link.ifindex);
+        if (r < 0)
+            sv_owned_remove(&h->owned, name);
+    }
+    save_state(h);
+    if (r < 0) {
+        /* A tap is not persistent: closing its fds removes it. */
+        sv_helper_close_fds(fds, a->queues);
+        sv_helper_log("%s: %s", a->what, strerror(-r));
+        return r;
+    }
+    memcpy(rep->name, name, sizeof(rep->name));
+    rep->ifindex = (uint32_t)link.ifindex;
+    rep->nfds = a->queues;
+    *nfds = a->queues;
+    return 0;
 }
 
 static int handle_tap_create(void *ctx, const void *reqp, int *fds, size_t nfds,
@@ -190,10 +195,7 @@ static int handle_tap_create(void *ctx, const void *reqp, int *fds, size_t nfds,
 {
     nethelper *h = ctx;
     const sv_net_tap_create_req *req = reqp;
-    sv_net_link_rep *rep = repp;
-    bool bridged = req->bridge[0] != '\0';
-    sv_link_info link, br = { 0 };
-    char name[SV_NETDEV_NAME_MAX];
+    sv_link_info br = { 0 };
     int r;
 
     if ((req->flags & ~(SV_NET_TAP_VNET_HDR | SV_NET_TAP_MULTIQUEUE)) ||
@@ -202,36 +204,13 @@ static int handle_tap_create(void *ctx, const void *reqp, int *fds, size_t nfds,
         !sv_helper_zero(req->reserved, sizeof(req->reserved)) || !mac_ok(req->mac, true) ||
         !sv_helper_str_ok(req->bridge, IFNAMSIZ, true))
         return refuse(-EINVAL, "TAP_CREATE", "-", "bad field");
-    if (bridged && (r = allowed_bridge(h, "TAP_CREATE", req->bridge, &br)) < 0)
+    if (req->bridge[0] && (r = allowed_bridge(h, "TAP_CREATE", req->bridge, &br)) < 0)
         return r;
-    if ((r = reserve_slot(h)) < 0)
-        return refuse(r, "TAP_CREATE", "-", "ownership table full");
-
-    r = create_named(h, SV_NETDEV_VNET, create_tap, req, rep_fds, name);
-    if (r == 0)
-        r = sv_nl_link_get(h->nl, name, &link);
-    if (r == 0)
-        r = sv_owned_add(&h->owned, name, link.ifindex, SV_NET_KIND_TAP);
-    if (r == 0) {
-        r = sv_nl_link_change(h->nl, link.ifindex, bridged ? 1 : -1, req->mtu,
-                              sv_helper_zero(req->mac, 6) ? NULL : req->mac, br.ifindex);
-        if (r < 0)
-            sv_owned_remove(&h->owned, name);
-    }
-    save_state(h);
-    if (r < 0) {
-        /* Not persistent: closing the fds removes the device. */
-        for (unsigned i = 0; i < req->queues; i++)
-            if (rep_fds[i] >= 0)
-                close(rep_fds[i]);
-        logmsg("TAP_CREATE: %s", strerror(-r));
-        return r;
-    }
-    memcpy(rep->name, name, sizeof(rep->name));
-    rep->ifindex = (uint32_t)link.ifindex;
-    rep->nfds = req->queues;
-    *rep_nfds = req->queues;
-    return 0;
+    return create_link(h, &(new_link){
+        .what = "TAP_CREATE", .prefix = SV_NETDEV_VNET, .kind = SV_NET_KIND_TAP,
+        .queues = req->queues, .vnet_hdr = req->flags & SV_NET_TAP_VNET_HDR,
+        .mac = sv_helper_zero(req->mac, 6) ? NULL : req->mac, .mtu = req->mtu,
+        .master = br.ifindex }, repp, rep_fds, rep_nfds);
 }
 
 static const uint32_t macv_modes[] = {
@@ -241,32 +220,13 @@ static const uint32_t macv_modes[] = {
     [SV_NET_MACV_PASSTHRU] = MACVLAN_MODE_PASSTHRU,
 };
 
-typedef struct macv_args {
-    const sv_net_macvtap_create_req *req;
-    int parent_ifindex;
-} macv_args;
-
-static int create_macv(nethelper *h, const char *name, const void *argp, int *fds)
-{
-    const macv_args *a = argp;
-    const sv_net_macvtap_create_req *req = a->req;
-    bool notap = req->flags & SV_NET_MACV_NOTAP;
-
-    return sv_nl_macv_create(h->nl, notap ? SV_MACV_MACVLAN : SV_MACV_MACVTAP, name,
-                             a->parent_ifindex, macv_modes[req->mode],
-                             sv_helper_zero(req->mac, 6) ? NULL : req->mac, req->mtu);
-}
-
 static int handle_macvtap_create(void *ctx, const void *reqp, int *fds, size_t nfds,
                                  void *repp, int *rep_fds, size_t *rep_nfds)
 {
     nethelper *h = ctx;
     const sv_net_macvtap_create_req *req = reqp;
-    sv_net_link_rep *rep = repp;
     bool notap = req->flags & SV_NET_MACV_NOTAP;
-    sv_link_info parent, link;
-    char name[SV_NETDEV_NAME_MAX];
-    int r;
+    sv_link_info parent;
 
     if (req->mode < SV_NET_MACV_BRIDGE || req->mode > SV_NET_MACV_PASSTHRU ||
         (req->flags & ~(SV_NET_MACV_VNET_HDR | SV_NET_MACV_NOTAP)) ||
@@ -279,33 +239,12 @@ static int handle_macvtap_create(void *ctx, const void *reqp, int *fds, size_t n
         return refuse(-EPERM, "MACVTAP_CREATE", req->parent, "parent not allowed by config");
     if (sv_nl_link_get(h->nl, req->parent, &parent) < 0)
         return refuse(-ENODEV, "MACVTAP_CREATE", req->parent, "no such parent");
-    if ((r = reserve_slot(h)) < 0)
-        return refuse(r, "MACVTAP_CREATE", "-", "ownership table full");
-
-    r = create_named(h, notap ? SV_NETDEV_MACVLAN : SV_NETDEV_MACVTAP, create_macv,
-                     &(macv_args){ req, parent.ifindex }, rep_fds, name);
-    if (r == 0 && (r = sv_nl_link_get(h->nl, name, &link)) == 0 &&
-        (r = sv_owned_add(&h->owned, name, link.ifindex,
-                          notap ? SV_NET_KIND_MACVLAN : SV_NET_KIND_MACVTAP)) == 0) {
-        r = sv_nl_link_change(h->nl, link.ifindex, 1, 0, NULL, 0);
-        if (r == 0 && !notap)
-            r = sv_macvtap_open(name, link.ifindex, req->flags & SV_NET_MACV_VNET_HDR,
-                                req->queues, rep_fds);
-        if (r < 0) {
-            sv_nl_link_delete(h->nl, link.ifindex);
-            sv_owned_remove(&h->owned, name);
-        }
-    }
-    save_state(h);
-    if (r < 0) {
-        logmsg("MACVTAP_CREATE: %s", strerror(-r));
-        return r;
-    }
-    memcpy(rep->name, name, sizeof(rep->name));
-    rep->ifindex = (uint32_t)link.ifindex;
-    rep->nfds = req->queues;
-    *rep_nfds = req->queues;
-    return 0;
+    return create_link(h, &(new_link){
+        .what = "MACVTAP_CREATE", .prefix = notap ? SV_NETDEV_MACVLAN : SV_NETDEV_MACVTAP,
+        .kind = notap ? SV_NET_KIND_MACVLAN : SV_NET_KIND_MACVTAP, .queues = req->queues,
+        .vnet_hdr = req->flags & SV_NET_MACV_VNET_HDR,
+        .mac = sv_helper_zero(req->mac, 6) ? NULL : req->mac, .mtu = req->mtu,
+        .parent = parent.ifindex, .macv_mode = macv_modes[req->mode] }, repp, rep_fds, rep_nfds);
 }
 
 static int handle_link_delete(void *ctx, const void *reqp, int *fds, size_t nfds,
@@ -368,7 +307,7 @@ static int handle_list_owned(void *ctx, const void *reqp, int *fds, size_t nfds,
                              void *repp, int *rep_fds, size_t *rep_nfds)
 {
     nethelper *h = ctx;
-    const sv_net_list_req *req = reqp;
+    const sv_helper_list_req *req = reqp;
     sv_net_list_rep *rep = repp;
     int r;
 
@@ -415,48 +354,19 @@ static int nethelper_sandbox(void)
     return sv_seccomp_load(&sv_profile_nethelper, NULL);
 }
 
-static int parse_args(int argc, char **argv, int *ret_fd, const char **ret_conf,
-                      const char **ret_state)
-{
-    static const struct option opts[] = {
-        { "fd", required_argument, NULL, 'f' },
-        { "config", required_argument, NULL, 'c' },
-        { "state", required_argument, NULL, 's' },
-        { 0 },
-    };
-    char *end;
-    long fd = -1;
-    int c;
-
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            fd = strtol(optarg, &end, 10);
-            if (*end || end == optarg || fd < 3 || fd > 65535)
-                return -EINVAL;
-            break;
-        case 'c': *ret_conf = optarg; break;
-        case 's': *ret_state = optarg; break;
-        default: return -EINVAL;
-        }
-    }
-    if (optind != argc || fd < 0 || !*ret_conf || !*ret_state)
-        return -EINVAL;
-    *ret_fd = (int)fd;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     static nethelper h;
-    const sv_helper_proto *proto = sv_helper_net_proto();
-    const char *conf = NULL, *state = NULL;
-    char err[256];
+    char err[256], *end = NULL;
     unsigned bad = 0;
-    uint16_t type = 0;
-    int sock, r;
+    long sock = -1;
+    int r;
 
-    if (parse_args(argc, argv, &sock, &conf, &state) < 0) {
+    /* Exactly the launcher's command line. */
+    if (argc == 7 && !strcmp(argv[1], "--fd") && !strcmp(argv[3], "--config") &&
+        !strcmp(argv[5], "--state"))
+        sock = strtol(argv[2], &end, 10);
+    if (sock < 3 || sock > 65535 || *end) {
         fprintf(stderr, "usage: sepvirt-nethelper --fd N --config FILE --state FILE\n");
         return 2;
     }
@@ -464,35 +374,24 @@ int main(int argc, char **argv)
      * started us is not ours to hold. */
     if ((sock > 3 && close_range(3, (unsigned)sock - 1, 0) < 0) ||
         close_range((unsigned)sock + 1, ~0U, 0) < 0) {
-        logmsg("close_range: %s", strerror(errno));
+        sv_helper_log("close_range: %s", strerror(errno));
         return 2;
     }
-    if (sv_helper_dispatch_check(proto, dispatch_front, N_DISPATCH) < 0) {
-        logmsg("dispatch table does not match the protocol table");
+    if ((r = sv_netconf_load(argv[4], &h.conf, err, sizeof(err))) < 0) {
+        sv_helper_log("config: %s", err);
         return 2;
     }
-    if ((r = sv_netconf_load(conf, &h.conf, err, sizeof(err))) < 0) {
-        logmsg("config: %s", err);
-        return 2;
-    }
-    if ((r = sv_owned_load(&h.owned, state, h.conf.max_devices, &bad)) < 0 ||
+    if ((r = sv_owned_load(&h.owned, argv[6], h.conf.max_devices, &bad)) < 0 ||
         (r = sv_nl_open(&h.nl)) < 0 || (r = reconcile(&h, true)) < 0) {
-        logmsg("init: %s", strerror(-r));
+        sv_helper_log("init: %s", strerror(-r));
         return 2;
     }
     if (bad)
-        logmsg("%s: dropped %u malformed lines", state, bad);
+        sv_helper_log("%s: dropped %u malformed lines", argv[6], bad);
     if ((r = nethelper_sandbox()) < 0) {
-        logmsg("sandbox: %s", strerror(-r));
+        sv_helper_log("sandbox: %s", strerror(-r));
         return 2;
     }
-
-    while ((r = sv_helper_serve_one(sock, proto, dispatch_front,
-                                    N_DISPATCH, &h, &type)) == 0)
-        ;
-    if (r == -ECONNRESET)
-        return 0;
-    logmsg("protocol violation or transport error (last type %u): %s; exiting",
-           type, strerror(-r));
-    return 3;
+    return sv_helper_serve((int)sock, sv_helper_net_proto(), dispatch_front,
+                           sizeof(dispatch_front) / sizeof(dispatch_front[0]), &h);
 }

@@ -35,12 +35,6 @@ typedef struct spawnhelper {
     uint32_t seq;   /* of our calls to the launcher */
 } spawnhelper;
 
-static void logmsg(const char *what, const char *detail, int err)
-{
-    fprintf(stderr, "sepvirt-spawnhelper: %s%s%s%s%s\n", what, detail ? " " : "",
-            detail ? detail : "", err ? ": " : "", err ? strerror(err) : "");
-}
-
 static void forget(spawnhelper *h, size_t i)
 {
     close(h->table[i].pidfd);
@@ -62,17 +56,18 @@ static void prune(spawnhelper *h)
             forget(h, i);
 }
 
-static int add(spawnhelper *h, pid_t pid, int pidfd, const char *kind)
+/* Keep pidfd (taken over: closed if there is no room). */
+static void add(spawnhelper *h, pid_t pid, int pidfd, const char *kind)
 {
     if (h->n == SV_SPAWN_CHILDREN_MAX)
         prune(h);
-    if (h->n == SV_SPAWN_CHILDREN_MAX)
-        return -ENOSPC;
-    h->table[h->n].pid = pid;
-    h->table[h->n].pidfd = pidfd;
-    memcpy(h->table[h->n].kind, kind, SV_SPAWN_KIND_MAX);
-    h->n++;
-    return 0;
+    if (h->n == SV_SPAWN_CHILDREN_MAX) {
+        sv_helper_log("table full: cannot signal pid %d (%s)", (int)pid, kind);
+        close(pidfd);
+        return;
+    }
+    h->table[h->n] = (sv_spawn_slot){ .pid = pid, .pidfd = pidfd };
+    memcpy(h->table[h->n++].kind, kind, SV_SPAWN_KIND_MAX);
 }
 
 static int handle_start(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
@@ -86,28 +81,24 @@ static int handle_start(void *ctx, const void *reqp, int *fds, size_t nfds, void
     int r = sv_spawn_start_check(req, nfds);
 
     if (r < 0) {
-        logmsg("START refused:", req->kind[0] == '/' ? "a path, not a kind" : "malformed", -r);
+        sv_helper_log("START refused: %s", req->kind[0] == '/' ? "a path, not a kind" : "malformed");
         return r;
     }
     r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, SV_SPAWN_START, req,
                        sizeof(*req), fds, nfds, rep, sizeof(*rep), got, &ngot);
-    if (r < 0 || ngot != 1) {
-        for (size_t i = 0; i < ngot; i++)
-            close(got[i]);
-        logmsg("START refused by the launcher, kind", req->kind, r < 0 ? -r : EPROTO);
-        return r < 0 ? r : -EPROTO;
+    if (r == 0 && ngot != 1)
+        r = -EPROTO;
+    if (r < 0) {
+        sv_helper_close_fds(got, ngot);
+        sv_helper_log("START of kind %s refused by the launcher: %s", req->kind, strerror(-r));
+        return r;
     }
     /* The process runs whatever happens below: the launcher keeps it, and
      * frontd finds it again with LIST. */
     rep_fds[0] = dup(got[0]);
-    if (rep_fds[0] < 0) {
-        close(got[0]);
+    add(h, rep->pid, got[0], req->kind);
+    if (rep_fds[0] < 0)
         return -EMFILE;
-    }
-    if (add(h, rep->pid, got[0], req->kind) < 0) {
-        logmsg("table full, cannot signal the new process of kind", req->kind, ENOSPC);
-        close(got[0]);
-    }
     *rep_nfds = 1;
     return 0;
 }
@@ -130,7 +121,7 @@ static int handle_signal(void *ctx, const void *reqp, int *fds, size_t nfds, voi
             forget(h, i);   /* exited; its pid may now be someone else's */
         return -ESRCH;
     }
-    logmsg("SIGNAL refused: not a process this helper started", NULL, 0);
+    sv_helper_log("SIGNAL refused: pid %d is not a process this helper started", (int)req->pid);
     return -EPERM;
 }
 
@@ -138,7 +129,7 @@ static int handle_list(void *ctx, const void *reqp, int *fds, size_t nfds, void 
                        int *rep_fds, size_t *rep_nfds)
 {
     spawnhelper *h = ctx;
-    const sv_spawn_list_req *req = reqp;
+    const sv_helper_list_req *req = reqp;
 
     if (req->reserved)
         return -EINVAL;
@@ -156,7 +147,7 @@ static const sv_helper_dispatch dispatch_front[] = {
  * still has them, so they can still be signalled. */
 static int load_table(spawnhelper *h)
 {
-    sv_spawn_list_req req = { 0 };
+    sv_helper_list_req req = { 0 };
     sv_spawn_list_rep rep;
     int fds[SV_HELPER_MAX_FDS];
     size_t nfds;
@@ -169,10 +160,11 @@ static int load_table(spawnhelper *h)
                            sizeof(req), NULL, 0, &rep, sizeof(rep), fds, &nfds);
         if (r == 0 && (nfds != rep.count || rep.count > SV_SPAWN_LIST_MAX))
             r = -EPROTO;
-        for (size_t i = 0; i < nfds; i++) {
+        if (r < 0)
+            sv_helper_close_fds(fds, nfds);
+        for (size_t i = 0; r == 0 && i < nfds; i++) {
             rep.entries[i].kind[SV_SPAWN_KIND_MAX - 1] = '\0';
-            if (r < 0 || add(h, rep.entries[i].pid, fds[i], rep.entries[i].kind) < 0)
-                close(fds[i]);
+            add(h, rep.entries[i].pid, fds[i], rep.entries[i].kind);
         }
         req.start += rep.count;
     } while (r == 0 && rep.count > 0 && req.start < rep.total);
@@ -182,8 +174,6 @@ static int load_table(spawnhelper *h)
 int main(int argc, char **argv)
 {
     static spawnhelper h;
-    const sv_helper_proto *proto = sv_helper_spawn_proto();
-    uint16_t type = 0;
     int r;
 
     (void)argv;
@@ -192,22 +182,10 @@ int main(int argc, char **argv)
                         "fd 4 launcher)\n");
         return 2;
     }
-    if (sv_helper_dispatch_check(proto, dispatch_front,
-                                 sizeof(dispatch_front) / sizeof(dispatch_front[0])) < 0) {
-        logmsg("dispatch table does not match the protocol table", NULL, 0);
-        return 2;
-    }
     if ((r = load_table(&h)) < 0) {
-        logmsg("table from the launcher", NULL, -r);
+        sv_helper_log("table from the launcher: %s", strerror(-r));
         return 2;
     }
-    while ((r = sv_helper_serve_one(FRONT_FD, proto, dispatch_front,
-                                    sizeof(dispatch_front) / sizeof(dispatch_front[0]), &h,
-                                    &type)) == 0)
-        ;
-    if (r == -ECONNRESET)
-        return 0;
-    fprintf(stderr, "sepvirt-spawnhelper: protocol violation or transport error (last type %u): "
-                    "%s; exiting\n", type, strerror(-r));
-    return 3;
+    return sv_helper_serve(FRONT_FD, sv_helper_spawn_proto(), dispatch_front,
+                           sizeof(dispatch_front) / sizeof(dispatch_front[0]), &h);
 }

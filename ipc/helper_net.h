@@ -15,7 +15,7 @@
 
 #include "helper_proto.h"
 
-#define SV_HELPER_NET_VERSION 1
+#define SV_HELPER_NET_VERSION 2
 
 enum sv_net_type {
     SV_NET_PING = SV_HELPER_PING,
@@ -80,10 +80,6 @@ typedef struct sv_net_link_name_req {
     char name[IFNAMSIZ];
 } sv_net_link_name_req;
 
-typedef struct sv_net_empty_rep {
-    uint32_t reserved;
-} sv_net_empty_rep;
-
 /* LINK_SET: on an owned device, apply the fields whose flag is set. */
 enum {
     SV_NET_SET_UP = 1u << 0,
@@ -105,18 +101,13 @@ typedef struct sv_net_bridge_attach_req {
     char bridge[IFNAMSIZ];
 } sv_net_bridge_attach_req;
 
-/* LIST_OWNED: page through the ownership table (after dropping entries
+/* LIST_OWNED (sv_helper_list_req): page through the ownership table (after dropping entries
  * whose device is gone), so frontd can reconcile and delete orphans. */
 enum {
     SV_NET_KIND_TAP = 1,
     SV_NET_KIND_MACVTAP = 2,
     SV_NET_KIND_MACVLAN = 3,
 };
-typedef struct sv_net_list_req {
-    uint32_t start;          /* index of the first entry wanted */
-    uint32_t reserved;
-} sv_net_list_req;
-
 typedef struct sv_net_owned {
     char name[IFNAMSIZ];
     uint32_t ifindex;
@@ -148,20 +139,16 @@ static inline const sv_helper_proto *sv_helper_net_proto(void)
         { SV_NET_MACVTAP_CREATE, "MACVTAP_CREATE", sizeof(sv_net_macvtap_create_req), 0,
           sizeof(sv_net_link_rep), SV_NET_MAX_QUEUES },
         { SV_NET_LINK_DELETE, "LINK_DELETE", sizeof(sv_net_link_name_req), 0,
-          sizeof(sv_net_empty_rep), 0 },
+          sizeof(sv_helper_empty_rep), 0 },
         { SV_NET_LINK_SET, "LINK_SET", sizeof(sv_net_link_set_req), 0,
-          sizeof(sv_net_empty_rep), 0 },
+          sizeof(sv_helper_empty_rep), 0 },
         { SV_NET_BRIDGE_ATTACH, "BRIDGE_ATTACH", sizeof(sv_net_bridge_attach_req), 0,
-          sizeof(sv_net_empty_rep), 0 },
-        { SV_NET_LIST_OWNED, "LIST_OWNED", sizeof(sv_net_list_req), 0,
+          sizeof(sv_helper_empty_rep), 0 },
+        { SV_NET_LIST_OWNED, "LIST_OWNED", sizeof(sv_helper_list_req), 0,
           sizeof(sv_net_list_rep), 0 },
     };
     static const sv_helper_proto proto = {
-        .name = "net",
-        .version = SV_HELPER_NET_VERSION,
-        .msgs = msgs,
-        .nmsgs = sizeof(msgs) / sizeof(msgs[0]),
+        "net", SV_HELPER_NET_VERSION, msgs, sizeof(msgs) / sizeof(msgs[0]),
     };
-
     return &proto;
 }

@@ -4,7 +4,9 @@
 #include "helper_proto.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,12 +20,29 @@ typedef union {
     uint8_t bytes[sizeof(sv_helper_hdr) + SV_HELPER_MAX_PAYLOAD + 1];
 } msgbuf;
 
+/* One payload, aligned for the struct it holds. */
+typedef union {
+    max_align_t align;
+    uint8_t bytes[SV_HELPER_MAX_PAYLOAD];
+} payloadbuf;
+
 typedef union {
     struct cmsghdr align;
     char buf[CMSG_SPACE(sizeof(int) * SV_HELPER_MAX_FDS)];
 } cmsgbuf;
 
-static void close_fds(int *fds, size_t n)
+void sv_helper_log(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, line);
+}
+
+void sv_helper_close_fds(int *fds, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (fds[i] >= 0)
@@ -108,18 +127,27 @@ int sv_helper_decode(const sv_helper_proto *proto, sv_helper_dir dir,
     return 0;
 }
 
-/* sendmsg of iov[0..niov) plus fds, all or nothing. */
-static int send_iov(int sock, struct iovec *iov, int niov, const int *fds, size_t nfds)
+/* One datagram: header, the status word of a reply, the payload, the fds;
+ * all or nothing. */
+static int send_msg(int sock, const sv_helper_proto *proto, uint16_t type, uint32_t seq,
+                    const sv_helper_status *st, const void *payload, size_t len,
+                    const int *fds, size_t nfds)
 {
+    sv_helper_hdr hdr = {
+        .magic = SV_HELPER_MAGIC, .version = proto->version, .type = type, .seq = seq,
+        .len = (uint32_t)((st ? sizeof(*st) : 0) + len),
+    };
+    struct iovec iov[3] = {
+        { .iov_base = &hdr, .iov_len = sizeof(hdr) },
+        { .iov_base = (void *)st, .iov_len = st ? sizeof(*st) : 0 },
+        { .iov_base = (void *)payload, .iov_len = len },
+    };
+    struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 3 };
     cmsgbuf cbuf;
-    struct msghdr mh = { .msg_iov = iov, .msg_iovlen = (size_t)niov };
-    size_t total = 0;
     ssize_t n;
 
     if (nfds > SV_HELPER_MAX_FDS)
         return -EINVAL;
-    for (int i = 0; i < niov; i++)
-        total += iov[i].iov_len;
     if (nfds > 0) {
         struct cmsghdr *c;
 
@@ -137,7 +165,7 @@ static int send_iov(int sock, struct iovec *iov, int niov, const int *fds, size_
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return -errno;
-    return (size_t)n == total ? 0 : -EIO;
+    return (size_t)n == sizeof(hdr) + hdr.len ? 0 : -EIO;
 }
 
 int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type,
@@ -145,46 +173,26 @@ int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type,
                    const int *fds, size_t nfds)
 {
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
-    sv_helper_hdr hdr = {
-        .magic = SV_HELPER_MAGIC, .version = proto->version,
-        .type = type, .seq = seq, .len = (uint32_t)len,
-    };
-    struct iovec iov[2] = {
-        { .iov_base = &hdr, .iov_len = sizeof(hdr) },
-        { .iov_base = (void *)payload, .iov_len = len },
-    };
 
     /* The sender checks its own message against the table too, so a bug in
      * frontd shows up as an error here, not as a dead helper. */
     if (!msg || len != msg->req_size || nfds > msg->req_max_fds || (len && !payload))
         return -EINVAL;
-    return send_iov(sock, iov, len ? 2 : 1, fds, nfds);
+    return send_msg(sock, proto, type, seq, NULL, payload, len, fds, nfds);
 }
 
 int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type,
                          uint32_t seq, int status, const void *rep, size_t rep_len,
                          const int *fds, size_t nfds)
 {
-    static const uint8_t zeros[SV_HELPER_MAX_PAYLOAD];
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
     sv_helper_status st = { .status = status };
-    sv_helper_hdr hdr = {
-        .magic = SV_HELPER_MAGIC, .version = proto->version,
-        .type = type | SV_HELPER_REPLY, .seq = seq,
-        .len = (uint32_t)(sizeof(st) + rep_len),
-    };
-    struct iovec iov[3] = {
-        { .iov_base = &hdr, .iov_len = sizeof(hdr) },
-        { .iov_base = &st, .iov_len = sizeof(st) },
-        { .iov_base = (void *)(rep ? rep : zeros), .iov_len = rep_len },
-    };
 
-    if (!msg || rep_len != msg->rep_size || rep_len > sizeof(zeros) - sizeof(st) ||
-        nfds > msg->rep_max_fds || status > 0 || status < STATUS_MIN)
+    if (!msg || rep_len != msg->rep_size || !rep || nfds > msg->rep_max_fds || status > 0 ||
+        status < STATUS_MIN)
         return -EINVAL;
-    if (status != 0)
-        nfds = 0;
-    return send_iov(sock, iov, 3, fds, nfds);
+    return send_msg(sock, proto, type | SV_HELPER_REPLY, seq, &st, rep, rep_len, fds,
+                    status == 0 ? nfds : 0);
 }
 
 /* Collect the SCM_RIGHTS fds of mh into fds; anything unexpected → error
@@ -218,7 +226,7 @@ static int collect_fds(struct msghdr *mh, int *fds, size_t *ret_nfds)
     if (mh->msg_flags & MSG_CTRUNC)
         r = -ETOOMANYREFS;
     if (r < 0) {
-        close_fds(fds, nfds);
+        sv_helper_close_fds(fds, nfds);
         return r;
     }
     *ret_nfds = nfds;
@@ -258,7 +266,7 @@ int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
     if (r == 0 && v.payload_len > bufsize)
         r = -ENOBUFS;
     if (r < 0) {
-        close_fds(fds, nfds);
+        sv_helper_close_fds(fds, nfds);
         return r;
     }
     memcpy(buf, v.payload, v.payload_len);
@@ -275,10 +283,7 @@ int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
                    void *rep, size_t rep_len, int *rep_fds, size_t *ret_nfds)
 {
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
-    union {
-        max_align_t align;
-        uint8_t bytes[SV_HELPER_MAX_PAYLOAD];
-    } buf;
+    payloadbuf buf;
     int local_fds[SV_HELPER_MAX_FDS];
     int *got = rep_fds ? rep_fds : local_fds;
     sv_helper_hdr hdr;
@@ -297,14 +302,14 @@ int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
             break;
         /* A reply to a request of an earlier requester on this socket
          * (one that died mid-call): drop it, a bounded number of them. */
-        close_fds(got, ngot);
+        sv_helper_close_fds(got, ngot);
         if (stale == SV_HELPER_STALE_MAX)
             r = -EPROTO;
     }
     if (r < 0)
         return r;
     if (hdr.type != (type | SV_HELPER_REPLY) || (!rep_fds && ngot)) {
-        close_fds(got, ngot);
+        sv_helper_close_fds(got, ngot);
         return -EPROTO;
     }
     /* Same type, so the decoder checked it is exactly rep_len bytes. */
@@ -312,17 +317,8 @@ int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
     if (ret_nfds)
         *ret_nfds = ngot;
     else
-        close_fds(got, ngot);
+        sv_helper_close_fds(got, ngot);
     return status;
-}
-
-static sv_helper_handler find_handler(const sv_helper_dispatch *table, size_t n,
-                                      uint16_t type)
-{
-    for (size_t i = 0; i < n; i++)
-        if (table[i].type == type)
-            return table[i].handler;
-    return NULL;
 }
 
 int sv_helper_dispatch_check(const sv_helper_proto *proto,
@@ -334,15 +330,13 @@ int sv_helper_dispatch_check(const sv_helper_proto *proto,
         const sv_helper_msg *m = &proto->msgs[i];
         size_t count = 0;
 
+        for (size_t j = 0; j < n; j++)
+            count += table[j].type == m->type && table[j].handler;
         if (m->req_size > SV_HELPER_MAX_PAYLOAD ||
             m->rep_size + sizeof(sv_helper_status) > SV_HELPER_MAX_PAYLOAD ||
             m->req_max_fds > SV_HELPER_MAX_FDS || m->rep_max_fds > SV_HELPER_MAX_FDS ||
-            (m->type & SV_HELPER_REPLY) || sv_helper_proto_find(proto, m->type) != m)
-            return -EINVAL;
-        for (size_t j = 0; j < n; j++)
-            if (table[j].type == m->type && table[j].handler)
-                count++;
-        if (count != (m->type == SV_HELPER_PING ? 0u : 1u))
+            (m->type & SV_HELPER_REPLY) || sv_helper_proto_find(proto, m->type) != m ||
+            count != (m->type == SV_HELPER_PING ? 0u : 1u))
             return -EINVAL;
         handled += count;
     }
@@ -353,12 +347,10 @@ int sv_helper_serve_one(int sock, const sv_helper_proto *proto,
                         const sv_helper_dispatch *table, size_t n, void *ctx,
                         uint16_t *ret_type)
 {
-    union {
-        max_align_t align;
-        uint8_t bytes[SV_HELPER_MAX_PAYLOAD];
-    } req, rep;
+    payloadbuf req, rep;
     int fds[SV_HELPER_MAX_FDS], rep_fds[SV_HELPER_MAX_FDS];
     size_t nfds = 0, rep_nfds = 0;
+    sv_helper_handler handler = NULL;
     const sv_helper_msg *msg;
     sv_helper_hdr hdr;
     int status, r;
@@ -370,36 +362,55 @@ int sv_helper_serve_one(int sock, const sv_helper_proto *proto,
     if (ret_type)
         *ret_type = hdr.type;
     msg = sv_helper_proto_find(proto, hdr.type);
-    memset(rep.bytes, 0, sizeof(rep.bytes));
+    memset(rep.bytes, 0, msg->rep_size);
+    for (size_t i = 0; i < n; i++)
+        if (table[i].type == hdr.type)
+            handler = table[i].handler;
 
     if (hdr.type == SV_HELPER_PING) {
-        sv_helper_ping_req ping;
-        sv_helper_ping_rep pong = { .version = proto->version };
+        const sv_helper_ping_req *ping = (const void *)req.bytes;
+        sv_helper_ping_rep *pong = (void *)rep.bytes;
 
-        memcpy(&ping, req.bytes, sizeof(ping));
-        pong.nonce = ping.nonce;
-        strncpy(pong.name, proto->name, sizeof(pong.name) - 1);
-        memcpy(rep.bytes, &pong, sizeof(pong));
-        status = ping.reserved ? -EINVAL : 0;
-    } else {
-        sv_helper_handler h = find_handler(table, n, hdr.type);
-
-        status = h ? h(ctx, req.bytes, fds, nfds, rep.bytes, rep_fds, &rep_nfds) : -ENOSYS;
-        if (rep_nfds > msg->rep_max_fds || status > 0 || status < STATUS_MIN) {
-            /* A handler bug must not become a protocol violation seen by
-             * the peer: answer EIO and drop what it produced. */
-            rep_nfds = rep_nfds > SV_HELPER_MAX_FDS ? SV_HELPER_MAX_FDS : rep_nfds;
-            status = -EIO;
-        }
-        if (status != 0) {
-            close_fds(rep_fds, rep_nfds);
-            rep_nfds = 0;
-            memset(rep.bytes, 0, sizeof(rep.bytes));
-        }
+        pong->nonce = ping->nonce;
+        pong->version = proto->version;
+        strncpy(pong->name, proto->name, sizeof(pong->name) - 1);
+        status = ping->reserved ? -EINVAL : 0;
+    } else
+        status = handler ? handler(ctx, req.bytes, fds, nfds, rep.bytes, rep_fds, &rep_nfds)
+                         : -ENOSYS;
+    if (rep_nfds > msg->rep_max_fds || status > 0 || status < STATUS_MIN) {
+        /* A handler bug must not become a protocol violation seen by the
+         * peer: answer EIO and drop what it produced. */
+        rep_nfds = rep_nfds > SV_HELPER_MAX_FDS ? SV_HELPER_MAX_FDS : rep_nfds;
+        status = -EIO;
     }
-    close_fds(fds, nfds);
+    if (status != 0) {
+        sv_helper_close_fds(rep_fds, rep_nfds);
+        rep_nfds = 0;
+        memset(rep.bytes, 0, msg->rep_size);
+    }
+    sv_helper_close_fds(fds, nfds);
     r = sv_helper_send_reply(sock, proto, hdr.type, hdr.seq, status, rep.bytes,
                              msg->rep_size, rep_fds, rep_nfds);
-    close_fds(rep_fds, rep_nfds);
+    sv_helper_close_fds(rep_fds, rep_nfds);
     return r;
+}
+
+int sv_helper_serve(int sock, const sv_helper_proto *proto, const sv_helper_dispatch *table,
+                    size_t n, void *ctx)
+{
+    uint16_t type = 0;
+    int r;
+
+    if (sv_helper_dispatch_check(proto, table, n) < 0) {
+        sv_helper_log("dispatch table does not match the protocol table");
+        return 2;
+    }
+    while ((r = sv_helper_serve_one(sock, proto, table, n, ctx, &type)) == 0)
+        ;
+    if (r == -ECONNRESET)
+        return 0;
+    sv_helper_log("protocol violation or transport error (last type %u): %s; exiting", type,
+                  strerror(-r));
+    return 3;
 }

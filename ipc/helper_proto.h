@@ -32,8 +32,10 @@
 
 #define SV_HELPER_MAGIC 0x50487653u /* "SvHP" little-endian */
 #define SV_HELPER_REPLY 0x8000u     /* type bit: this is a reply */
-/* Largest payload of any type of any helper; bounds the receive buffer. */
-#define SV_HELPER_MAX_PAYLOAD 4096u
+/* Largest payload of any type of any helper (the spawn helper's START with
+ * 32 KiB of arguments); bounds the receive buffer.  SOCK_SEQPACKET carries
+ * a datagram of this size whole. */
+#define SV_HELPER_MAX_PAYLOAD (32u * 1024 + 64)
 /* Most fds any message of any helper may carry. */
 #define SV_HELPER_MAX_FDS 16u
 /* Most replies to an earlier requester a call skips before its own. */
@@ -91,8 +93,18 @@ typedef struct sv_helper_ping_rep {
 } sv_helper_ping_rep;
 
 #define SV_HELPER_MSG_PING \
-    { SV_HELPER_PING, "PING", sizeof(sv_helper_ping_req), 0, \
-      sizeof(sv_helper_ping_rep), 0 }
+    { SV_HELPER_PING, "PING", sizeof(sv_helper_ping_req), 0, sizeof(sv_helper_ping_rep), 0 }
+
+/* Payloads of several helpers: the request of a paged LIST, and the reply
+ * of a request that answers nothing but its status (all zero). */
+typedef struct sv_helper_list_req {
+    uint32_t start;    /* index of the first entry wanted */
+    uint32_t reserved; /* 0 */
+} sv_helper_list_req;
+
+typedef struct sv_helper_empty_rep {
+    uint64_t reserved;
+} sv_helper_empty_rep;
 
 /* Direction of a message, for the strict checks. */
 typedef enum sv_helper_dir {
@@ -141,8 +153,8 @@ int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type,
                    const int *fds, size_t nfds);
 
 /*
- * Send the reply to request (type, seq): status, then the reply struct
- * (rep may be NULL: zeros are sent) and, only when status is 0, the fds.
+ * Send the reply to request (type, seq): status, then the reply struct and,
+ * only when status is 0, the fds.
  */
 int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type,
                          uint32_t seq, int status, const void *rep, size_t rep_len,
@@ -203,14 +215,32 @@ int sv_helper_dispatch_check(const sv_helper_proto *proto,
                              const sv_helper_dispatch *table, size_t n);
 
 /*
- * Receive one request, run its handler, send the reply.  Returns 0 to go
- * on, -ECONNRESET when the peer closed, or another negative errno for a
- * protocol violation or transport failure: the helper logs it and exits.
- * If ret_type is not NULL it receives the request's type (for logs).
+ * Receive one request, run its handler (a type without one is answered
+ * -ENOSYS), send the reply.  Returns 0 to go on, -ECONNRESET when the peer
+ * closed, or another negative errno for a protocol violation or transport
+ * failure: the helper logs it and exits.  If ret_type is not NULL it
+ * receives the request's type (for logs).
  */
 int sv_helper_serve_one(int sock, const sv_helper_proto *proto,
                         const sv_helper_dispatch *table, size_t n, void *ctx,
                         uint16_t *ret_type);
+
+/*
+ * A helper's serving life: check the table (sv_helper_dispatch_check), then
+ * serve requests on sock until the peer closes or breaks the protocol.
+ * Returns the helper's exit status: 0 (peer closed), 2 (table does not
+ * match proto), 3 (protocol violation or transport error, logged; the
+ * launcher starts a new helper).
+ */
+int sv_helper_serve(int sock, const sv_helper_proto *proto, const sv_helper_dispatch *table,
+                    size_t n, void *ctx);
+
+/* One line on stderr, prefixed with the program's name: the log of every
+ * privileged process (the launcher passes stderr on). */
+void sv_helper_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Close fds[0..n) that are >= 0 and set them to -1. */
+void sv_helper_close_fds(int *fds, size_t n);
 
 /* true if s[0..size) holds a NUL with only NULs after it (so two equal
  * strings are equal arrays), and at least one byte before it unless

@@ -39,8 +39,8 @@
 
 #include "helper_proto.h"
 
-#define SV_HELPER_SPAWN_VERSION 1
-#define SV_HELPER_LAUNCHER_VERSION 1
+#define SV_HELPER_SPAWN_VERSION 2
+#define SV_HELPER_LAUNCHER_VERSION 2
 
 enum sv_spawn_type {
     SV_SPAWN_PING = SV_HELPER_PING,
@@ -50,7 +50,10 @@ enum sv_spawn_type {
 };
 
 #define SV_SPAWN_KIND_MAX 16
-#define SV_SPAWN_ARGC_MAX 256
+#define SV_SPAWN_ARGC_MAX 512
+/* Bytes of arguments: room for the command line of a VM with many disks
+ * and NICs.  Every START carries the whole array (exact size). */
+#define SV_SPAWN_ARGV_MAX (32 * 1024)
 #define SV_SPAWN_LIST_MAX 16
 /* Most processes started and alive at once (launcher and helper tables). */
 #define SV_SPAWN_CHILDREN_MAX 1024
@@ -65,8 +68,9 @@ typedef struct sv_spawn_start_req {
     uint32_t argc;                /* strings in argv, 0..SV_SPAWN_ARGC_MAX */
     uint32_t argv_len;            /* bytes used: argc NUL-terminated strings */
     uint32_t reserved;            /* 0 */
-    char argv[SV_HELPER_MAX_PAYLOAD - SV_SPAWN_KIND_MAX - 16]; /* rest all 0 */
+    char argv[SV_SPAWN_ARGV_MAX]; /* the rest all 0 */
 } sv_spawn_start_req;
+_Static_assert(sizeof(sv_spawn_start_req) <= SV_HELPER_MAX_PAYLOAD, "START fits a message");
 
 typedef struct sv_spawn_start_rep {
     int32_t pid;                  /* + 1 fd: a pidfd of the process */
@@ -77,16 +81,6 @@ typedef struct sv_spawn_signal_req {
     int32_t pid;
     int32_t signo;
 } sv_spawn_signal_req;
-
-/* Replies without data carry this, all zero. */
-typedef struct sv_spawn_empty_rep {
-    uint64_t reserved;
-} sv_spawn_empty_rep;
-
-typedef struct sv_spawn_list_req {
-    uint32_t start;               /* index of the first entry wanted */
-    uint32_t reserved;
-} sv_spawn_list_req;
 
 typedef struct sv_spawn_entry {
     int32_t pid;
@@ -107,8 +101,8 @@ static inline const sv_helper_proto *sv_helper_spawn_proto(void)
         { SV_SPAWN_START, "START", sizeof(sv_spawn_start_req), SV_HELPER_MAX_FDS,
           sizeof(sv_spawn_start_rep), 1 },
         { SV_SPAWN_SIGNAL, "SIGNAL", sizeof(sv_spawn_signal_req), 0,
-          sizeof(sv_spawn_empty_rep), 0 },
-        { SV_SPAWN_LIST, "LIST", sizeof(sv_spawn_list_req), 0,
+          sizeof(sv_helper_empty_rep), 0 },
+        { SV_SPAWN_LIST, "LIST", sizeof(sv_helper_list_req), 0,
           sizeof(sv_spawn_list_rep), SV_SPAWN_LIST_MAX },
     };
     static const sv_helper_proto proto = {
@@ -197,7 +191,7 @@ static inline const sv_helper_proto *sv_helper_launcher_proto(void)
     static const sv_helper_msg msgs[] = {
         SV_HELPER_MSG_PING,
         { SV_LAUNCHER_HELPER_FD, "HELPER_FD", sizeof(sv_launcher_helper_fd_req), 1,
-          sizeof(sv_spawn_empty_rep), 0 },
+          sizeof(sv_helper_empty_rep), 0 },
     };
     static const sv_helper_proto proto = {
         "launcher", SV_HELPER_LAUNCHER_VERSION, msgs, sizeof(msgs) / sizeof(msgs[0]),

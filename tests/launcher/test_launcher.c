@@ -663,13 +663,13 @@ static void test_hostile_refused(void **state)
     for (size_t i = 0; i < SV_SPAWN_ARGC_MAX + 1; i++)
         too_many[i] = "x";
     too_many[SV_SPAWN_ARGC_MAX + 1] = NULL;
-    refuse_start("more than 256 arguments", "sleep", too_many, -E2BIG);
+    refuse_start("more than 512 arguments", "sleep", too_many, -E2BIG);
     memset(many, 'a', sizeof(many) - 1);
     many[sizeof(many) - 1] = '\0';
-    for (size_t i = 0; i < 11; i++)
+    for (size_t i = 0; i < 83; i++)
         too_many[i] = many;
-    too_many[11] = NULL;
-    refuse_start("arguments over 4 KiB", "sleep", too_many, -E2BIG);
+    too_many[83] = NULL;
+    refuse_start("arguments over 32 KiB", "sleep", too_many, -E2BIG);
     refuse_signal("signal pid 1", 1, SIGKILL, -EPERM);
     refuse_signal("signal the launcher", W.launcher, SIGTERM, -EPERM);
     refuse_signal("signal a process it did not start (this test)", getpid(), SIGTERM, -EPERM);
@@ -712,6 +712,95 @@ static void test_hostile_refused(void **state)
     nothing_changed();
 }
 
+/* Leaves of kind sleep in the launcher's cgroup group (1 without one). */
+static int sleep_leaves(void)
+{
+    char cg[128];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+
+    snprintf(cg, sizeof(cg), "/sys/fs/cgroup/unified/sepvirt-test-%d", (int)W.launcher);
+    d = opendir(cg);
+    if (!d)
+        return 1;
+    while ((e = readdir(d)))
+        n += strncmp(e->d_name, "sleep.", 6) == 0;
+    closedir(d);
+    return n;
+}
+
+/* Start sleep with args, check the process got exactly those arguments
+ * (/proc/<pid>/cmdline), then kill it and wait for its end. */
+static void start_checked(const char *const *args, size_t argc)
+{
+    static char cmdline[64 * 1024];
+    char path[64];
+    size_t want = sizeof("/usr/bin/sleep"), len = 0;
+    ssize_t r;
+    pid_t pid;
+    int pidfd, fd;
+    struct pollfd pfd;
+
+    for (size_t i = 0; i < argc; i++)
+        want += strlen(args[i]) + 1;
+    assert_int_equal(sv_spawn_start(W.spawn, "sleep", args, NULL, 0, 0, &pid, &pidfd), 0);
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    while ((r = read(fd, cmdline + len, sizeof(cmdline) - len)) > 0)
+        len += (size_t)r;
+    close(fd);
+    assert_int_equal(len, want);
+    assert_memory_equal(cmdline + sizeof("/usr/bin/sleep") + strlen(args[0]) + 1,
+                        args[1], strlen(args[1]) + 1);
+    print_message("started sleep with %zu arguments, %zu bytes of command line\n", argc,
+                  len);
+    assert_int_equal(sv_spawn_signal(W.spawn, pid, SIGKILL), 0);
+    pfd = (struct pollfd){ pidfd, POLLIN, 0 };
+    assert_int_equal(poll(&pfd, 1, 5000), 1);
+    close(pidfd);
+    /* once reaped its cgroup leaf goes: only W.sleep's "sleep." leaf stays */
+    for (int64_t end = now_ms() + 3000; sleep_leaves() != 1 && now_ms() < end;)
+        sleep_ms(10);
+    assert_int_equal(sleep_leaves(), 1);
+}
+
+/* QEMU command lines of VMs with many disks and NICs: 30 KiB of arguments
+ * and 512 of them pass; more of either is refused. */
+static void test_spawn_long_argv(void **state)
+{
+    static char zeros[1024];
+    const char *args[SV_SPAWN_ARGC_MAX + 2];
+    size_t n;
+
+    (void)state;
+    /* sleep adds up its arguments: "100" then 0s of 1 KiB each */
+    memset(zeros, '0', sizeof(zeros) - 1);
+    args[0] = "100";
+    for (n = 1; n <= 30; n++)
+        args[n] = zeros;
+    args[n] = NULL;
+    start_checked(args, n);
+    for (n = 1; n < SV_SPAWN_ARGC_MAX; n++)
+        args[n] = "0";
+    args[n] = NULL;
+    start_checked(args, n);
+    args[n++] = "0";
+    args[n] = NULL;
+    assert_int_equal(sv_spawn_start(W.spawn, "sleep", args, NULL, 0, 0, &(pid_t){ 0 },
+                                    &(int){ 0 }), -E2BIG);
+    print_message("refused (Argument list too long): %zu arguments\n", n);
+    for (n = 1; n <= 33; n++)
+        args[n] = zeros;
+    args[n] = NULL;
+    assert_int_equal(sv_spawn_start(W.spawn, "sleep", args, NULL, 0, 0, &(pid_t){ 0 },
+                                    &(int){ 0 }), -E2BIG);
+    print_message("refused (Argument list too long): %zu bytes of arguments\n",
+                  4 + 33 * sizeof(zeros));
+    nothing_changed();
+}
+
 /* Flood: many requests queued before reading a single reply. */
 static void test_flood(void **state)
 {
@@ -729,7 +818,7 @@ static void test_flood(void **state)
     }
     fcntl(W.spawn_fd, F_SETFL, 0);
     for (; answered < sent; answered++) {
-        sv_spawn_empty_rep rep;
+        sv_helper_empty_rep rep;
         int fds[SV_HELPER_MAX_FDS], status;
         size_t nfds = 0;
         sv_helper_hdr hdr;
@@ -1005,6 +1094,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_spawn_jailed),
         cmocka_unit_test(test_spawn_fds),
         cmocka_unit_test(test_hostile_refused),
+        cmocka_unit_test(test_spawn_long_argv),
         cmocka_unit_test(test_flood),
         cmocka_unit_test(test_protocol_violations),
         cmocka_unit_test(test_sigkill_restarts),

@@ -188,7 +188,7 @@ static void test_fd_passing(void **state)
                                     sizeof(buf), fds, &nfds, NULL), -ETOOMANYREFS);
     /* a datagram longer than any payload */
     {
-        static uint8_t huge[8192];
+        static uint8_t huge[SV_HELPER_MAX_PAYLOAD + 64];
 
         n = build(huge, SV_HELPER_MAGIC, 7, T_ECHO, sizeof(huge) - 16, huge + 16, sizeof(huge) - 16);
         raw_send(sv[0], huge, n, NULL, 0);
@@ -311,7 +311,7 @@ static void test_serve(void **state)
         spare = dup(STDIN_FILENO);
         assert_int_equal(sv_helper_send_reply(sv[1], &proto, T_FDS, seq - 1, 0, &old,
                                               sizeof(old), &spare, 1), 0);
-        assert_int_equal(sv_helper_send_reply(sv[1], &proto, T_ECHO, 5, -EIO, NULL,
+        assert_int_equal(sv_helper_send_reply(sv[1], &proto, T_ECHO, 5, -EIO, &old,
                                               sizeof(old), NULL, 0), 0);
         close(spare);
         req.a = 1;

@@ -157,7 +157,7 @@ static void test_create(void)
 {
     sv_net_tap_create_req tap;
     sv_net_macvtap_create_req mv;
-    sv_net_list_req list = { 0, 1 };
+    sv_helper_list_req list = { 0, 1 };
     sv_helper_ping_req ping = { 1, 2 };
 
     memset(&tap, 0, sizeof(tap));
