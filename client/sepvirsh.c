@@ -346,8 +346,20 @@ static int parse_global(sh_ctl *ctl, int argc, char **argv, bool *ret_exit, int 
             free(ctl->connname);
             ctl->connname = sv_strdup(optarg);
             break;
+        case 'e': {
+            size_t len = strlen(optarg);
+            char e = optarg[1];
+
+            /* virsh: "^" and one of a-z @-_, or one character other than "^". */
+            if (!((len == 2 && optarg[0] == '^' && ((e >= 'a' && e <= 'z') || (e >= '@' && e <= '_'))) ||
+                  (len == 1 && optarg[0] != '^'))) {
+                sh_error(ctl, "Invalid string '%s' for escape sequence", optarg);
+                return -1;
+            }
+            ctl->escape = optarg;
+            break;
+        }
         case 'd':
-        case 'e':
         case 'l':
             break;   /* accepted for virsh compatibility */
         case 'h':

@@ -56,6 +56,21 @@ extern const sh_cmd_def sh_monitor_cmds[];
 extern const sh_cmd_def sh_network_cmds[];
 extern const sh_cmd_def sh_event_cmds[];
 extern const sh_cmd_def sh_shell_cmds[];
+/* Commands of sepvirsh_console.c and sepvirsh_stats.c, listed in the
+ * domain and monitoring tables (virsh's groups and order). */
+bool sh_cmd_console(sh_ctl *ctl, const sh_cmd *cmd);
+extern const sh_opt_def sh_opts_console[];
+bool sh_cmd_vcpucount(sh_ctl *ctl, const sh_cmd *cmd);
+extern const sh_opt_def sh_opts_vcpucount[];
+bool sh_cmd_domblkstat(sh_ctl *ctl, const sh_cmd *cmd);
+extern const sh_opt_def sh_opts_domblkstat[];
+bool sh_cmd_domcontrol(sh_ctl *ctl, const sh_cmd *cmd);
+bool sh_cmd_domifaddr(sh_ctl *ctl, const sh_cmd *cmd);
+extern const sh_opt_def sh_opts_domifaddr[];
+bool sh_cmd_domifstat(sh_ctl *ctl, const sh_cmd *cmd);
+extern const sh_opt_def sh_opts_domifstat[];
+bool sh_cmd_dommemstat(sh_ctl *ctl, const sh_cmd *cmd);
+extern const sh_opt_def sh_opts_dommemstat[];
 /* net-event lives with the event code, listed with the network commands. */
 bool sh_cmd_net_event(sh_ctl *ctl, const sh_cmd *cmd);
 extern const sh_opt_def sh_opts_net_event[];
@@ -110,6 +125,7 @@ struct sh_ctl {
     bool interactive;
     int keepalive_interval;
     int keepalive_count;
+    const char *escape;         /* -e: console escape sequence, NULL = "^]" */
     sepvirt_error *last_error;  /* library error saved as it was raised */
 };
 

@@ -636,6 +636,7 @@ static const sh_opt_def opts_domain_only[] = {
 
 const sh_cmd_def sh_domain_cmds[] = {
     { "autostart", cmd_autostart, opts_autostart, "autostart a domain", 0 },
+    { "console", sh_cmd_console, sh_opts_console, "connect to the guest console", 0 },
     { "create", cmd_create, opts_create, "create a domain from an XML file", 0 },
     { "define", cmd_define, opts_define, "define (but don't start) a domain from an XML file", 0 },
     { "desc", cmd_desc, opts_desc, "show or set domain's description or title", 0 },
@@ -652,5 +653,6 @@ const sh_cmd_def sh_domain_cmds[] = {
     { "start", cmd_start, opts_start, "start a (previously defined) inactive domain", 0 },
     { "suspend", cmd_suspend, opts_domain_only, "suspend a domain", 0 },
     { "undefine", cmd_undefine, opts_undefine, "undefine a domain", 0 },
+    { "vcpucount", sh_cmd_vcpucount, sh_opts_vcpucount, "domain vcpu counts", 0 },
     { NULL, NULL, NULL, NULL, 0 },
 };

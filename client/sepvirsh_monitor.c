@@ -372,7 +372,13 @@ static bool cmd_domstate(sh_ctl *ctl, const sh_cmd *cmd)
 }
 
 const sh_cmd_def sh_monitor_cmds[] = {
+    { "domblkstat", sh_cmd_domblkstat, sh_opts_domblkstat, "get device block stats for a domain", 0 },
+    { "domcontrol", sh_cmd_domcontrol, opts_domain, "domain control interface state", 0 },
+    { "domifaddr", sh_cmd_domifaddr, sh_opts_domifaddr,
+      "Get network interfaces' addresses for a running domain", 0 },
+    { "domifstat", sh_cmd_domifstat, sh_opts_domifstat, "get network interface stats for a domain", 0 },
     { "dominfo", cmd_dominfo, opts_domain, "domain information", 0 },
+    { "dommemstat", sh_cmd_dommemstat, sh_opts_dommemstat, "get memory statistics for a domain", 0 },
     { "domstate", cmd_domstate, opts_domstate, "domain state", 0 },
     { "list", cmd_list, opts_list, "list domains", 0 },
     { NULL, NULL, NULL, NULL, 0 },

@@ -68,6 +68,7 @@ static void mark_dead_locked(sepvirt_conn *conn, int reason, const char *fmt, va
     vsnprintf(conn->dead_error.message, sizeof(conn->dead_error.message), fmt, ap);
     for (c = conn->calls; c; c = c->next)
         pthread_cond_signal(&c->cond);
+    cl_stream_conn_dead(conn);
     ev = sv_malloc0(sizeof(*ev));
     ev->kind = CL_EV_CLOSED;
     ev->detail = reason;
@@ -109,6 +110,20 @@ static int send_all(sepvirt_conn *conn, const char *buf, size_t len)
     }
     pthread_mutex_unlock(&conn->write_lock);
     return r;
+}
+
+int cl_conn_send(sepvirt_conn *conn, const uint8_t *buf, size_t len)
+{
+    int r = send_all(conn, (const char *)buf, len);
+
+    if (r < 0) {
+        cl_conn_mark_dead(conn, SEPVIRT_CONN_CLOSE_REASON_ERROR, "Cannot write data: %s",
+                          strerror(-r));
+        cl_error_set(conn, SV_FROM_RPC, SV_ERR_SYSTEM_ERROR, "Cannot write data: %s",
+                     strerror(-r));
+        return -1;
+    }
+    return 0;
 }
 
 static void send_keepalive(sepvirt_conn *conn, int proc)
@@ -171,6 +186,9 @@ static void handle_message(sepvirt_conn *conn, uint8_t *msg, size_t len)
         pthread_mutex_unlock(&conn->lock);
     } else if (hdr.type == REMOTE_MESSAGE && hdr.status == REMOTE_OK) {
         cl_event_incoming(conn, hdr.proc, payload, plen);
+    } else if (hdr.type == REMOTE_STREAM || hdr.type == REMOTE_STREAM_HOLE) {
+        cl_stream_incoming(conn, &hdr, msg, payload, plen);
+        msg = NULL;
     }
     free(msg);
 }
@@ -282,27 +300,43 @@ int cl_conn_start_io(sepvirt_conn *conn)
     return 0;
 }
 
-static void set_error_from_remote(sepvirt_conn *conn, const uint8_t *body, size_t len)
+int cl_error_from_remote(const uint8_t *body, size_t len, sv_error *ret)
 {
     remote_error err;
-    int code;
 
-    if (sv_rpc_decode_payload(body, len, (xdrproc_t)xdr_remote_error, &err, sizeof(err)) < 0) {
-        cl_error_set(conn, SV_FROM_RPC, SV_ERR_RPC, "Unable to decode message payload");
-        return;
-    }
-    code = err.code;
+    if (sv_rpc_decode_payload(body, len, (xdrproc_t)xdr_remote_error, &err, sizeof(err)) < 0)
+        return -1;
+    ret->domain = err.domain;
+    ret->code = err.code;
     /* How libvirt clients read a server that lacks a procedure. */
     if ((err.domain == SV_FROM_REMOTE || err.domain == SV_FROM_RPC) &&
-        code == SV_ERR_RPC && err.level == 2 && err.message &&
+        err.code == SV_ERR_RPC && err.level == 2 && err.message &&
         strncmp(*err.message, "unknown procedure", 17) == 0)
-        code = SV_ERR_NO_SUPPORT;
-    cl_error_set(conn, err.domain, code, "%s", err.message ? *err.message : "unknown error");
+        ret->code = SV_ERR_NO_SUPPORT;
+    snprintf(ret->message, sizeof(ret->message), "%s", err.message ? *err.message : "unknown error");
     xdr_free((xdrproc_t)xdr_remote_error, (char *)&err);
+    return 0;
+}
+
+static void set_error_from_remote(sepvirt_conn *conn, const uint8_t *body, size_t len)
+{
+    sv_error e;
+
+    if (cl_error_from_remote(body, len, &e) < 0)
+        cl_error_set(conn, SV_FROM_RPC, SV_ERR_RPC, "Unable to decode message payload");
+    else
+        cl_error_set(conn, e.domain, e.code, "%s", e.message);
 }
 
 int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *args,
                    xdrproc_t ret_filter, void *ret)
+{
+    return cl_call_remote_hooked(conn, proc, args_filter, args, ret_filter, ret, NULL, NULL);
+}
+
+int cl_call_remote_hooked(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *args,
+                          xdrproc_t ret_filter, void *ret, cl_serial_hook on_serial,
+                          void *opaque)
 {
     sv_rpc_header hdr = {
         .prog = REMOTE_PROGRAM, .vers = REMOTE_PROTOCOL_VERSION, .proc = proc,
@@ -324,6 +358,8 @@ int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *ar
         return -1;
     }
     call.serial = hdr.serial = conn->next_serial++;
+    if (on_serial)
+        on_serial(conn, call.serial, opaque);
     pthread_mutex_unlock(&conn->lock);
 
     if ((r = sv_rpc_encode(&hdr, args_filter, args, SV_RPC_MAX_MESSAGE, &buf, &len)) < 0) {

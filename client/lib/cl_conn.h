@@ -22,6 +22,9 @@
 
 #include "sv_error.h"
 
+struct remote_nonnull_domain;
+struct sv_rpc_header;
+
 typedef struct cl_call {
     uint32_t serial;
     int proc;
@@ -103,6 +106,8 @@ struct sepvirt_conn {
     sepvirt_conn_close_cb close_cb;
     void *close_opaque;
     sepvirt_free_cb close_freecb;
+
+    sepvirt_stream *streams;       /* open streams (cl_stream.c) */
 };
 
 struct sepvirt_domain {
@@ -151,6 +156,19 @@ void cl_conn_mark_dead(sepvirt_conn *conn, int reason, const char *fmt, ...)
  * recorded on the thread and the connection. */
 int cl_call_remote(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *args,
                    xdrproc_t ret_filter, void *ret);
+/* The same, calling on_serial(conn, serial, opaque) with conn->lock held
+ * once the call has its serial and before it is sent: a stream the call
+ * opens registers there, so no packet of it can arrive unclaimed. */
+typedef void (*cl_serial_hook)(sepvirt_conn *conn, uint32_t serial, void *opaque);
+int cl_call_remote_hooked(sepvirt_conn *conn, int proc, xdrproc_t args_filter, void *args,
+                          xdrproc_t ret_filter, void *ret, cl_serial_hook on_serial,
+                          void *opaque);
+/* Write one encoded message; on failure the connection is marked dead and
+ * -1 returned with the error recorded. */
+int cl_conn_send(sepvirt_conn *conn, const uint8_t *buf, size_t len);
+/* The error a remote_error payload describes (libvirt's remapping of an
+ * unknown procedure to NO_SUPPORT included); -1 when it does not decode. */
+int cl_error_from_remote(const uint8_t *body, size_t len, sv_error *ret);
 
 /* ---- Events (cl_event.c) ---- */
 void cl_event_push(sepvirt_conn *conn, cl_event *ev);   /* conn->lock held */
@@ -159,7 +177,19 @@ void cl_event_incoming(sepvirt_conn *conn, int proc, const uint8_t *body, size_t
 /* Free queued events and registrations (teardown). */
 void cl_event_teardown(sepvirt_conn *conn);
 
+/* ---- Streams (cl_stream.c) ---- */
+/* A STREAM packet from the daemon (I/O thread); takes msg, which holds
+ * payload. */
+void cl_stream_incoming(sepvirt_conn *conn, const struct sv_rpc_header *hdr, uint8_t *msg,
+                        const uint8_t *payload, size_t len);
+/* The connection died (conn->lock held): every open stream fails. */
+void cl_stream_conn_dead(sepvirt_conn *conn);
+
 /* ---- Handles (lib_domain.c, lib_network.c) ---- */
+/* NULL handle: -1 with INVALID_DOMAIN recorded. */
+int cl_check_dom(sepvirt_domain *dom);
+/* The wire form of dom (name borrowed from the handle). */
+void cl_domain_to_wire(sepvirt_domain *dom, struct remote_nonnull_domain *rd);
 sepvirt_domain *cl_domain_new(sepvirt_conn *conn, const char *name,
                               const unsigned char uuid[SEPVIRT_UUID_BUFLEN], int id);
 sepvirt_network *cl_network_new(sepvirt_conn *conn, const char *name,

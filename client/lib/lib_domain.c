@@ -28,7 +28,7 @@ static sepvirt_domain *domain_from_wire(sepvirt_conn *conn, const remote_nonnull
     return cl_domain_new(conn, rd->name, (const unsigned char *)rd->uuid, rd->id);
 }
 
-static int check_dom(sepvirt_domain *dom)
+int cl_check_dom(sepvirt_domain *dom)
 {
     cl_enter();
     if (!dom) {
@@ -40,7 +40,7 @@ static int check_dom(sepvirt_domain *dom)
 
 int sepvirt_domain_ref(sepvirt_domain *dom)
 {
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     __atomic_add_fetch(&dom->refs, 1, __ATOMIC_RELAXED);
     return 0;
@@ -48,7 +48,7 @@ int sepvirt_domain_ref(sepvirt_domain *dom)
 
 int sepvirt_domain_free(sepvirt_domain *dom)
 {
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     if (__atomic_sub_fetch(&dom->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         sepvirt_conn *conn = dom->conn;
@@ -62,19 +62,19 @@ int sepvirt_domain_free(sepvirt_domain *dom)
 
 const char *sepvirt_domain_get_name(sepvirt_domain *dom)
 {
-    return check_dom(dom) < 0 ? NULL : dom->name;
+    return cl_check_dom(dom) < 0 ? NULL : dom->name;
 }
 
 unsigned int sepvirt_domain_get_id(sepvirt_domain *dom)
 {
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return (unsigned int)-1;
     return (unsigned int)__atomic_load_n(&dom->id, __ATOMIC_RELAXED);
 }
 
 int sepvirt_domain_get_uuid(sepvirt_domain *dom, unsigned char ret_uuid[SEPVIRT_UUID_BUFLEN])
 {
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     memcpy(ret_uuid, dom->uuid, SEPVIRT_UUID_BUFLEN);
     return 0;
@@ -82,7 +82,7 @@ int sepvirt_domain_get_uuid(sepvirt_domain *dom, unsigned char ret_uuid[SEPVIRT_
 
 int sepvirt_domain_get_uuid_string(sepvirt_domain *dom, char ret_uuid[SEPVIRT_UUID_STRING_BUFLEN])
 {
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     sv_uuid_format(dom->uuid, ret_uuid);
     return 0;
@@ -90,7 +90,7 @@ int sepvirt_domain_get_uuid_string(sepvirt_domain *dom, char ret_uuid[SEPVIRT_UU
 
 sepvirt_conn *sepvirt_domain_get_conn(sepvirt_domain *dom)
 {
-    return check_dom(dom) < 0 ? NULL : dom->conn;
+    return cl_check_dom(dom) < 0 ? NULL : dom->conn;
 }
 
 void sepvirt_domain_list_free(sepvirt_domain **domains, int n)
@@ -102,7 +102,7 @@ void sepvirt_domain_list_free(sepvirt_domain **domains, int n)
 
 /* ---- Call helpers ---------------------------------------------------------- */
 
-static void to_wire(sepvirt_domain *dom, remote_nonnull_domain *rd)
+void cl_domain_to_wire(sepvirt_domain *dom, remote_nonnull_domain *rd)
 {
     rd->name = dom->name;
     memcpy(rd->uuid, dom->uuid, SEPVIRT_UUID_BUFLEN);
@@ -114,7 +114,7 @@ static int call_dom(sepvirt_domain *dom, int proc, xdrproc_t ret_filter, void *r
 {
     remote_domain_is_active_args args;
 
-    to_wire(dom, &args.dom);
+    cl_domain_to_wire(dom, &args.dom);
     return cl_call_remote(dom->conn, proc, (xdrproc_t)xdr_remote_domain_is_active_args, &args,
                           ret_filter, ret);
 }
@@ -125,7 +125,7 @@ static int call_dom_flags(sepvirt_domain *dom, int proc, unsigned int flags,
 {
     remote_domain_get_xml_desc_args args;
 
-    to_wire(dom, &args.dom);
+    cl_domain_to_wire(dom, &args.dom);
     args.flags = flags;
     return cl_call_remote(dom->conn, proc, (xdrproc_t)xdr_remote_domain_get_xml_desc_args,
                           &args, ret_filter, ret);
@@ -269,14 +269,14 @@ sepvirt_domain *sepvirt_domain_create_xml(sepvirt_conn *conn, const char *xml,
 
 int sepvirt_domain_undefine(sepvirt_domain *dom)
 {
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     return call_dom(dom, REMOTE_PROC_DOMAIN_UNDEFINE, NULL, NULL);
 }
 
 int sepvirt_domain_undefine_flags(sepvirt_domain *dom, unsigned int flags)
 {
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     return call_dom_flags(dom, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, flags, NULL, NULL);
 }
@@ -285,7 +285,7 @@ char *sepvirt_domain_get_xml_desc(sepvirt_domain *dom, unsigned int flags)
 {
     char *xml = NULL;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return NULL;
     if (call_dom_flags(dom, REMOTE_PROC_DOMAIN_GET_XML_DESC, flags,
                        (xdrproc_t)xdr_remote_domain_get_xml_desc_ret, &xml) < 0)
@@ -299,7 +299,7 @@ int sepvirt_domain_get_info(sepvirt_domain *dom, sepvirt_domain_info *ret_info)
 {
     remote_domain_get_info_ret ret;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     memset(&ret, 0, sizeof(ret));
     if (call_dom(dom, REMOTE_PROC_DOMAIN_GET_INFO, (xdrproc_t)xdr_remote_domain_get_info_ret,
@@ -318,7 +318,7 @@ int sepvirt_domain_get_state(sepvirt_domain *dom, int *ret_state, int *ret_reaso
 {
     remote_domain_get_state_ret ret = { 0 };
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     if (call_dom_flags(dom, REMOTE_PROC_DOMAIN_GET_STATE, flags,
                        (xdrproc_t)xdr_remote_domain_get_state_ret, &ret) < 0)
@@ -333,7 +333,7 @@ char *sepvirt_domain_get_os_type(sepvirt_domain *dom)
 {
     char *type = NULL;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return NULL;
     if (call_dom(dom, REMOTE_PROC_DOMAIN_GET_OS_TYPE,
                  (xdrproc_t)xdr_remote_domain_get_os_type_ret, &type) < 0)
@@ -346,7 +346,7 @@ static int get_int(sepvirt_domain *dom, int proc, xdrproc_t ret_filter)
 {
     int v = 0;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     if (call_dom(dom, proc, ret_filter, &v) < 0)
         return -1;
@@ -372,7 +372,7 @@ int sepvirt_domain_get_autostart(sepvirt_domain *dom, int *ret_autostart)
 {
     int v = 0;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     if (call_dom(dom, REMOTE_PROC_DOMAIN_GET_AUTOSTART,
                  (xdrproc_t)xdr_remote_domain_get_autostart_ret, &v) < 0)
@@ -385,9 +385,9 @@ int sepvirt_domain_set_autostart(sepvirt_domain *dom, int autostart)
 {
     remote_domain_set_autostart_args args;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
-    to_wire(dom, &args.dom);
+    cl_domain_to_wire(dom, &args.dom);
     args.autostart = autostart;
     return cl_call_remote(dom->conn, REMOTE_PROC_DOMAIN_SET_AUTOSTART,
                           (xdrproc_t)xdr_remote_domain_set_autostart_args, &args, NULL, NULL);
@@ -397,7 +397,7 @@ int sepvirt_domain_has_managed_save_image(sepvirt_domain *dom, unsigned int flag
 {
     int v = 0;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     if (call_dom_flags(dom, REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, flags,
                        (xdrproc_t)xdr_remote_domain_has_managed_save_image_ret, &v) < 0)
@@ -410,7 +410,7 @@ int sepvirt_domain_get_security_label(sepvirt_domain *dom, sepvirt_security_labe
     remote_domain_get_security_label_ret ret;
     size_t n;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     memset(&ret, 0, sizeof(ret));
     if (call_dom(dom, REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL,
@@ -433,7 +433,7 @@ int sepvirt_domain_get_messages(sepvirt_domain *dom, char ***ret_msgs, unsigned 
     char **msgs;
     unsigned int n;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     memset(&ret, 0, sizeof(ret));
     if (call_dom_flags(dom, REMOTE_PROC_DOMAIN_GET_MESSAGES, flags,
@@ -454,9 +454,9 @@ char *sepvirt_domain_get_metadata(sepvirt_domain *dom, int type, const char *uri
     remote_domain_get_metadata_args args;
     char *md = NULL;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return NULL;
-    to_wire(dom, &args.dom);
+    cl_domain_to_wire(dom, &args.dom);
     args.type = type;
     args.uri = uri ? (char **)&uri : NULL;
     args.flags = flags;
@@ -472,9 +472,9 @@ int sepvirt_domain_set_metadata(sepvirt_domain *dom, int type, const char *metad
 {
     remote_domain_set_metadata_args args;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
-    to_wire(dom, &args.dom);
+    cl_domain_to_wire(dom, &args.dom);
     args.type = type;
     args.metadata = metadata ? (char **)&metadata : NULL;
     args.key = key ? (char **)&key : NULL;
@@ -491,7 +491,7 @@ int sepvirt_domain_create(sepvirt_domain *dom)
     remote_domain_lookup_by_uuid_args args;
     remote_nonnull_domain rd;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     if (call_dom(dom, REMOTE_PROC_DOMAIN_CREATE, NULL, NULL) < 0)
         return -1;
@@ -513,7 +513,7 @@ int sepvirt_domain_create_with_flags(sepvirt_domain *dom, unsigned int flags)
 {
     remote_nonnull_domain rd;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     memset(&rd, 0, sizeof(rd));
     if (call_dom_flags(dom, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, flags,
@@ -530,7 +530,7 @@ static int lifecycle(sepvirt_domain *dom, int proc, bool with_flags, unsigned in
 {
     int r;
 
-    if (check_dom(dom) < 0)
+    if (cl_check_dom(dom) < 0)
         return -1;
     r = with_flags ? call_dom_flags(dom, proc, flags, NULL, NULL)
                    : call_dom(dom, proc, NULL, NULL);

@@ -14,5 +14,7 @@
 #include <sepvirt/sepvirt-domain.h>
 #include <sepvirt/sepvirt-network.h>
 #include <sepvirt/sepvirt-event.h>
+#include <sepvirt/sepvirt-stream.h>
+#include <sepvirt/sepvirt-domain-stats.h>
 
 #endif

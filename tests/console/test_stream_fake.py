@@ -151,7 +151,7 @@ def main():
         r = virsh("start", "fake")
         t.ok(r.returncode == 0, "start (fake driver)", r.stderr)
 
-        for tool in os.environ.get("SV_CONSOLE_TOOLS", "virsh").split():
+        for tool in os.environ.get("SV_CONSOLE_TOOLS", "virsh sepvirsh").split():
             # Attach, talk, detach with Ctrl-].
             a = console(tool)
             t.ok(a.expect(b"Connected to domain 'fake'") and a.expect(b"Escape character is ^] (Ctrl + ])"),
@@ -204,6 +204,21 @@ def main():
             t.ok(e.expect(b"FAKE-GUEST-READY"), "%s console --devname serial0" % tool, e.text())
             e.send(b"\x1d")
             e.wait()
+
+        # sepvirsh also runs with stdin on a pipe: its end stops the input
+        # only, the escape character detaches.
+        p = subprocess.Popen([sepvirsh, "-c", uri, "console", "fake"], env=env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            p.stdin.write(b"piped line\r")
+            p.stdin.flush()
+            time.sleep(1)
+            out, errout = p.communicate(b"\x1d", timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, errout = p.communicate()
+        t.ok(p.returncode == 0 and b"you said: piped line" in out,
+             "sepvirsh console with stdin on a pipe", out + errout)
 
         # A read-only connection may not open consoles.
         r = PtyProc(["virsh", "-r", "-c", d.uri(ro=True), "console", "fake"], env=env)
