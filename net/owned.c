@@ -9,8 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sv_conffile.h"
+
 #define STATE_MAGIC "sepvirt-nethelper-state 1"
 #define LINE_MAX_LEN 64
+#define STATE_MAX_SIZE ((65536 + 16) * LINE_MAX_LEN)
 
 static int parse_line(sv_owned *t, const char *line)
 {
@@ -36,52 +39,39 @@ static int parse_line(sv_owned *t, const char *line)
     return -EINVAL;
 }
 
+typedef struct load_ctx {
+    sv_owned *t;
+    unsigned lines, bad;
+} load_ctx;
+
+static int load_line(char *line, unsigned lineno, void *opaque)
+{
+    load_ctx *x = opaque;
+
+    if (x->lines++ == 0 ? strcmp(line, STATE_MAGIC) != 0 : parse_line(x->t, line) < 0)
+        x->bad++;
+    return 0;
+}
+
 int sv_owned_load(sv_owned *t, const char *path, size_t max, unsigned *ret_bad)
 {
-    size_t size = max * LINE_MAX_LEN + 256;
-    char *buf, *next;
-    unsigned bad = 0;
-    ssize_t n;
-    int fd;
+    load_ctx x = { .t = t };
+    int r = -ENOMEM;
 
     memset(t, 0, sizeof(*t));
     sv_netdev_names_init(&t->names);
     t->max = max;
     t->path = strdup(path);
     t->entries = calloc(max, sizeof(*t->entries));
-    buf = malloc(size);
-    if (!t->path || !t->entries || !buf) {
-        free(buf);
+    /* Our own file, in a directory only we can write.  Room for the most
+     * entries any config allows (max_devices may have been lowered). */
+    if (t->path && t->entries)
+        r = sv_conffile_read(path, SV_CONFFILE_ANY_OWNER, STATE_MAX_SIZE, load_line, &x, NULL);
+    if (r < 0 && r != -ENOENT) {
         sv_owned_free(t);
-        return -ENOMEM;
+        return r;
     }
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        free(buf);
-        if (errno == ENOENT)
-            return 0;
-        sv_owned_free(t);
-        return -errno;
-    }
-    n = read(fd, buf, size - 1);
-    close(fd);
-    if (n < 0) {
-        free(buf);
-        sv_owned_free(t);
-        return -EIO;
-    }
-    buf[n] = '\0';
-    for (char *p = buf; *p; p = next) {
-        char *nl = strchr(p, '\n');
-
-        next = nl ? nl + 1 : p + strlen(p);
-        if (nl)
-            *nl = '\0';
-        if (p == buf ? strcmp(p, STATE_MAGIC) != 0 : parse_line(t, p) < 0)
-            bad++;
-    }
-    free(buf);
-    *ret_bad = bad;
+    *ret_bad = x.bad;
     return 0;
 }
 

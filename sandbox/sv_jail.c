@@ -143,8 +143,7 @@ static _Noreturn void child_run(const sv_jail *j, int exec_fd, int pipe_w, int n
 
     if ((r = set_limit(RLIMIT_NOFILE, (rlim_t)nofile)) < 0 ||
         (r = set_limit(RLIMIT_CORE, 0)) < 0 ||
-        (j->nproc && (r = set_limit(RLIMIT_NPROC, j->nproc)) < 0) ||
-        (j->as && (r = set_limit(RLIMIT_AS, j->as)) < 0))
+        (j->nproc && (r = set_limit(RLIMIT_NPROC, j->nproc)) < 0))
         child_fail(pipe_w, ST_RLIMIT, -r);
 
     path = exec_pathname();

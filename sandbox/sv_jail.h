@@ -43,7 +43,6 @@ typedef struct sv_jail {
     const sv_sc_profile *seccomp;  /* NULL: no filter (the program brings its own) */
     unsigned long nofile;          /* RLIMIT_NOFILE, lowered to fit the hard limit */
     unsigned long nproc;           /* RLIMIT_NPROC; 0 leaves it */
-    unsigned long as;              /* RLIMIT_AS in bytes; 0 leaves it */
     int cgroup_fd;                 /* -1, or a cgroup2 leaf's cgroup.procs open
                                       for writing: the child moves itself there */
     unsigned flags;                /* SV_JAIL_* */

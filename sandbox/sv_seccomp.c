@@ -5,10 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/prctl.h>
-
-#define MAX_NAMES 512
 
 static int add_rule(scmp_filter_ctx ctx, const sv_sc_rule *r, const sv_sc_exec *exec)
 {
@@ -57,49 +54,4 @@ int sv_seccomp_load(const sv_sc_profile *p, const sv_sc_exec *exec)
         r = seccomp_load(ctx);
     seccomp_release(ctx);
     return r;
-}
-
-void sv_seccomp_foreach(const sv_sc_profile *p, void (*fn)(const char *name, void *opaque),
-                        void *opaque)
-{
-    const char *seen[MAX_NAMES];
-    size_t n = 0;
-
-    for (const sv_sc_rule *const *part = p->parts; *part; part++)
-        for (const sv_sc_rule *rule = *part; rule->name; rule++) {
-            bool dup = rule->action == SV_SC_FAIL;
-
-            for (size_t i = 0; i < n && !dup; i++)
-                dup = strcmp(seen[i], rule->name) == 0;
-            if (dup || n == MAX_NAMES)
-                continue;
-            seen[n++] = rule->name;
-            fn(rule->name, opaque);
-        }
-}
-
-static void count_one(const char *name, void *opaque)
-{
-    (void)name;
-    (*(size_t *)opaque)++;
-}
-
-size_t sv_seccomp_count(const sv_sc_profile *p)
-{
-    size_t n = 0;
-
-    sv_seccomp_foreach(p, count_one, &n);
-    return n;
-}
-
-bool sv_seccomp_rule_matches(const sv_sc_rule *r, const scmp_datum_t args[6])
-{
-    for (unsigned i = 0; i < r->n_args; i++) {
-        const sv_sc_arg *a = &r->args[i];
-        scmp_datum_t v = args[a->arg];
-
-        if (a->op == SCMP_CMP_EQ ? v != a->a : (v & a->a) != a->b)
-            return false;
-    }
-    return true;
 }

@@ -16,7 +16,6 @@
 #pragma once
 
 #include <seccomp.h>
-#include <stdbool.h>
 #include <stddef.h>
 
 #define SV_SC_MAX_ARGS 3
@@ -82,13 +81,3 @@ extern const char *const sv_sanitizer_env[];
  * process.
  */
 int sv_seccomp_load(const sv_sc_profile *p, const sv_sc_exec *exec);
-
-/* Number of distinct syscalls p lets through (SV_SC_FAIL rules excluded). */
-size_t sv_seccomp_count(const sv_sc_profile *p);
-
-/* Call fn once per distinct syscall name of p, in first-seen order. */
-void sv_seccomp_foreach(const sv_sc_profile *p, void (*fn)(const char *name, void *opaque),
-                        void *opaque);
-
-/* true if the argument checks of r accept these arguments. */
-bool sv_seccomp_rule_matches(const sv_sc_rule *r, const scmp_datum_t args[6]);

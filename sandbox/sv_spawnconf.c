@@ -6,7 +6,6 @@
 
 #include <cap-ng.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -15,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sv_conffile.h"
+
+#define CONF_MAX_SIZE 65536
 
 static const char *const default_devices[] = { "null", "zero", "full", "random", "urandom" };
 
@@ -144,54 +146,45 @@ static int parse_line(char *line, bool session, uid_t owner, sv_spawn_kind *k)
     return 0;
 }
 
+typedef struct load_ctx {
+    sv_spawnconf *c;
+    const char *path;
+    uid_t owner;
+    bool session;
+    unsigned refused;
+} load_ctx;
+
+/* A wrong line is logged and left out: that kind cannot be started. */
+static int load_line(char *line, unsigned lineno, void *opaque)
+{
+    load_ctx *x = opaque;
+    sv_spawn_kind *k = &x->c->kinds[x->c->n];
+    int r = x->c->n == SV_SPAWNCONF_KINDS_MAX ? -ENOSPC : parse_line(line, x->session, x->owner, k);
+
+    if (r == 0 && sv_spawnconf_find(x->c, k->name))
+        r = -EEXIST;
+    if (r == 0)
+        x->c->n++;
+    else {
+        fprintf(stderr, "sepvirtd: %s:%u: kind refused: %s\n", x->path, lineno, strerror(-r));
+        x->refused++;
+    }
+    return 0;
+}
+
 int sv_spawnconf_load(const char *path, uid_t owner, bool session, sv_spawnconf *ret,
                       unsigned *ret_refused)
 {
-    char line[1024];
-    unsigned lineno = 0, refused = 0;
-    struct stat st;
-    FILE *f;
-    int fd;
+    load_ctx x = { .c = ret, .path = path, .owner = owner, .session = session };
+    int r;
 
     memset(ret, 0, sizeof(*ret));
-    *ret_refused = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != owner ||
-        (st.st_mode & (S_IWGRP | S_IWOTH))) {
-        close(fd);
+    r = sv_conffile_read(path, owner, CONF_MAX_SIZE, load_line, &x, NULL);
+    if (r == -EPERM || r == -EINVAL)
         fprintf(stderr, "sepvirtd: %s: must be a file of uid %u writable by it only\n", path,
                 (unsigned)owner);
-        return -EPERM;
-    }
-    f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
-        return -ENOMEM;
-    }
-    while (fgets(line, sizeof(line), f)) {
-        sv_spawn_kind *k = &ret->kinds[ret->n];
-        char *s = line + strspn(line, " \t");
-        int r;
-
-        lineno++;
-        s[strcspn(s, "\r\n#")] = '\0';
-        if (!*s)
-            continue;
-        r = ret->n == SV_SPAWNCONF_KINDS_MAX ? -ENOSPC : parse_line(s, session, owner, k);
-        if (r == 0 && sv_spawnconf_find(ret, k->name))
-            r = -EEXIST;
-        if (r < 0) {
-            fprintf(stderr, "sepvirtd: %s:%u: kind refused: %s\n", path, lineno, strerror(-r));
-            refused++;
-            continue;
-        }
-        ret->n++;
-    }
-    fclose(f);
-    *ret_refused = refused;
-    return 0;
+    *ret_refused = x.refused;
+    return r;
 }
 
 const sv_spawn_kind *sv_spawnconf_find(const sv_spawnconf *c, const char *name)
