@@ -26,8 +26,9 @@
 
 qemu_driver qemu_drv;
 
-/* virDomainDestroyFlags, virDomainShutdownFlags / virDomainRebootFlags */
+/* virDomainCreateFlags, virDomainDestroyFlags, virDomainShutdownFlags / virDomainRebootFlags */
 enum {
+    START_AUTODESTROY = 2,
     DESTROY_GRACEFUL = 1,
     POWER_ACPI = 1,
     POWER_AGENT = 2,
@@ -39,6 +40,13 @@ enum { RUNNING_UNPAUSED = 5 };
 
 static int qemu_domain_start(sv_domain_obj *d, unsigned flags)
 {
+    /* Destroying the guest when the starting connection closes needs the
+     * connection, which the driver interface does not pass yet. */
+    if (flags & START_AUTODESTROY) {
+        sv_report(SV_FROM_QEMU, SV_ERR_ARGUMENT_UNSUPPORTED,
+                  "autodestroy is not supported by this driver");
+        return -1;
+    }
     return qemu_process_start(d, flags);
 }
 

@@ -198,6 +198,13 @@ lc_write_xml() {
     echo "$f"
 }
 
+# Make a file the daemon's frontd must open its own.
+lc_give_daemon() {
+    if [ "$(id -u)" -eq 0 ]; then
+        if [ "$LC_MODE" = session ]; then chown "$LC_UID:$LC_UID" "$@"; else chown sepvirt:sepvirt "$@"; fi
+    fi
+}
+
 # ---- waiting ---------------------------------------------------------------
 
 lc_serial_log() { echo "$LC_LOGDIR/$1.serial0.log"; }

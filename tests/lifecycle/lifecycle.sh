@@ -18,12 +18,17 @@ lc_start_daemon
 lc_events_start
 
 dom=${LC_PREFIX}a
-xml=$(lc_write_xml "$dom")
+# A disk image frontd opens and hands to QEMU as an fd.
+truncate -s 16M "$LC_TMP/disk.img"
+lc_give_daemon "$LC_TMP/disk.img"
+xml=$(lc_write_xml "$dom" "" "<disk type='file' device='disk'><driver name='qemu' type='raw'/>
+      <source file='$LC_TMP/disk.img'/><target dev='vda' bus='virtio'/></disk>")
 
 lc_check "define" lc_cli define "$xml"
 lc_check "start" lc_cli start "$dom"
 lc_check "running (booted)" lc_wait_state "$dom" "running (booted)" 5
 lc_check "domid is 1" test "$(lc_cli domid "$dom")" = 1
+lc_check "QEMU got the disk as an fd" grep -q '"filename":"/dev/fdset/1"' "$LC_LOGDIR/$dom.log"
 lc_check "serial marker" lc_wait_serial "$dom" SEPVIRT-GUEST-READY 90
 
 lc_check "suspend" lc_cli suspend "$dom"
