@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <linux/if_link.h>
 #include <net/if.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/errno.h>
@@ -13,28 +12,21 @@
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/macvtap.h>
 
-struct sv_nl {
-    struct nl_sock *sk;
-};
-
 /* libnl folds errno into its own codes; map back what callers act on. */
 static int nl2errno(int nle)
 {
-    switch (nle < 0 ? -nle : nle) {
-    case 0: return 0;
-    case NLE_EXIST: return -EEXIST;
-    case NLE_NODEV:
-    case NLE_OBJ_NOTFOUND: return -ENODEV;
-    case NLE_PERM: return -EPERM;
-    case NLE_NOACCESS: return -EACCES;
-    case NLE_BUSY: return -EBUSY;
-    case NLE_NOMEM: return -ENOMEM;
-    case NLE_RANGE: return -ERANGE;
-    case NLE_INVAL: return -EINVAL;
-    case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-    case NLE_AGAIN: return -EAGAIN;
-    default: return -EIO;
-    }
+    static const int map[][2] = {
+        { NLE_EXIST, EEXIST }, { NLE_NODEV, ENODEV }, { NLE_OBJ_NOTFOUND, ENODEV },
+        { NLE_PERM, EPERM }, { NLE_NOACCESS, EACCES }, { NLE_BUSY, EBUSY },
+        { NLE_NOMEM, ENOMEM }, { NLE_RANGE, ERANGE }, { NLE_INVAL, EINVAL },
+        { NLE_OPNOTSUPP, EOPNOTSUPP }, { NLE_AGAIN, EAGAIN },
+    };
+
+    nle = nle < 0 ? -nle : nle;
+    for (size_t i = 0; nle && i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i][0] == nle)
+            return -map[i][1];
+    return nle ? -EIO : 0;
 }
 
 static void link_freep(struct rtnl_link **l)
@@ -53,32 +45,15 @@ static void addr_freep(struct nl_addr **a)
 
 int sv_nl_open(sv_nl **ret)
 {
-    sv_nl *nl = calloc(1, sizeof(*nl));
-    int r;
+    struct nl_sock *sk = nl_socket_alloc();
+    int r = sk ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
 
-    if (!nl)
-        return -ENOMEM;
-    nl->sk = nl_socket_alloc();
-    if (!nl->sk) {
-        free(nl);
-        return -ENOMEM;
-    }
-    r = nl_connect(nl->sk, NETLINK_ROUTE);
     if (r < 0) {
-        nl_socket_free(nl->sk);
-        free(nl);
+        nl_socket_free(sk);
         return nl2errno(r);
     }
-    *ret = nl;
+    *ret = sk;
     return 0;
-}
-
-void sv_nl_close(sv_nl *nl)
-{
-    if (!nl)
-        return;
-    nl_socket_free(nl->sk);
-    free(nl);
 }
 
 static void fill_info(struct rtnl_link *l, sv_link_info *info)
@@ -102,7 +77,7 @@ int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret)
 
     if (strlen(name) >= IFNAMSIZ)
         return -ENODEV;
-    r = rtnl_link_get_kernel(nl->sk, 0, name, &l);
+    r = rtnl_link_get_kernel(nl, 0, name, &l);
     if (r < 0)
         return nl2errno(r);
     fill_info(l, ret);
@@ -121,7 +96,7 @@ bool sv_nl_link_exists(sv_nl *nl, const char *name)
 int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque)
 {
     struct nl_cache *cache = NULL;
-    int r = rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache);
+    int r = rtnl_link_alloc_cache(nl, AF_UNSPEC, &cache);
 
     if (r < 0)
         return nl2errno(r);
@@ -169,7 +144,7 @@ int sv_nl_macv_create(sv_nl *nl, sv_macv_type type, const char *name,
     r = set_mac(l, mac);
     if (r < 0)
         return r;
-    return nl2errno(rtnl_link_add(nl->sk, l, NLM_F_CREATE | NLM_F_EXCL));
+    return nl2errno(rtnl_link_add(nl, l, NLM_F_CREATE | NLM_F_EXCL));
 }
 
 int sv_nl_link_delete(sv_nl *nl, int ifindex)
@@ -179,7 +154,7 @@ int sv_nl_link_delete(sv_nl *nl, int ifindex)
     if (!l)
         return -ENOMEM;
     rtnl_link_set_ifindex(l, ifindex);
-    return nl2errno(rtnl_link_delete(nl->sk, l));
+    return nl2errno(rtnl_link_delete(nl, l));
 }
 
 int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu,
@@ -203,5 +178,5 @@ int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu,
     r = set_mac(chg, mac);
     if (r < 0)
         return r;
-    return nl2errno(rtnl_link_change(nl->sk, orig, chg, 0));
+    return nl2errno(rtnl_link_change(nl, orig, chg, 0));
 }

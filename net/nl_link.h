@@ -12,7 +12,8 @@
 
 #include "netdev_name.h"
 
-typedef struct sv_nl sv_nl;
+/* The route netlink socket (libnl's, opaque here). */
+typedef struct nl_sock sv_nl;
 
 typedef struct sv_link_info {
     char name[SV_NETDEV_NAME_MAX];
@@ -27,7 +28,6 @@ typedef enum sv_macv_type {
 } sv_macv_type;
 
 int sv_nl_open(sv_nl **ret);
-void sv_nl_close(sv_nl *nl);
 
 /* -ENODEV when there is no such device. */
 int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret);

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,43 +83,13 @@ void sv_owned_free(sv_owned *t)
     t->n = 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : -EIO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int fsync_dir(const char *path)
-{
-    char *copy = strdup(path);
-    int fd, r = 0;
-
-    if (!copy)
-        return -ENOMEM;
-    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -errno;
-    if (fsync(fd) < 0)
-        r = -errno;
-    close(fd);
-    return r;
-}
-
+/* Atomically: a temporary file, fsync, rename over the old one, fsync of
+ * the directory. */
 int sv_owned_save(const sv_owned *t)
 {
     size_t size = (t->n + SV_NETDEV_PREFIX_COUNT) * LINE_MAX_LEN + 64, len;
-    char *buf = malloc(size), tmp[4096];
-    int fd, r;
+    char *buf = malloc(size), tmp[4096], *slash;
+    int fd = -1, r = 0;
 
     if (!buf)
         return -ENOMEM;
@@ -132,27 +101,30 @@ int sv_owned_save(const sv_owned *t)
         len += (size_t)snprintf(buf + len, size - len, "dev %s %d %d\n",
                                 t->entries[i].name, t->entries[i].ifindex,
                                 t->entries[i].kind);
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", t->path) >= sizeof(tmp)) {
-        free(buf);
-        return -ENAMETOOLONG;
-    }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        free(buf);
-        return -errno;
-    }
-    r = write_all(fd, buf, len);
+    errno = EIO;   /* what a short write reports */
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", t->path) >= sizeof(tmp))
+        r = -ENAMETOOLONG;
+    else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+        r = -errno;
+    /* A short write to a file is a full disk: the save fails. */
+    else if (write(fd, buf, len) != (ssize_t)len || fsync(fd) < 0 || rename(tmp, t->path) < 0)
+        r = -errno;
     free(buf);
-    if (r == 0 && fsync(fd) < 0)
-        r = -errno;
-    close(fd);
-    if (r == 0 && rename(tmp, t->path) < 0)
-        r = -errno;
+    if (fd >= 0)
+        close(fd);
     if (r < 0) {
         unlink(tmp);
         return r;
     }
-    return fsync_dir(t->path);
+    /* tmp becomes its directory */
+    slash = strrchr(tmp, '/');
+    snprintf(tmp, sizeof(tmp), "%.*s", slash ? (int)(slash - tmp) + (slash == tmp) : 1,
+             slash ? t->path : ".");
+    if ((fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return -errno;
+    r = fsync(fd) < 0 ? -errno : 0;
+    close(fd);
+    return r;
 }
 
 sv_owned_entry *sv_owned_find(sv_owned *t, const char *name)

@@ -3,7 +3,6 @@
 #include "sv_cgroup.h"
 
 #include <dirent.h>
-#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,21 +14,15 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-static bool is_cgroup2(const char *path)
-{
-    struct statfs fs;
-
-    return statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
-}
-
 /* <cgroup2 root>/<group>: /sys/fs/cgroup on unified hosts, the "unified"
  * mount on hybrid ones. */
 static int group_path(const char *group, char path[256])
 {
     static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+    struct statfs fs;
 
     for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-        if (is_cgroup2(roots[i]))
+        if (statfs(roots[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
             return snprintf(path, 256, "%s/%s", roots[i], group) >= 256 ? -ENAMETOOLONG : 0;
     return -ENOENT;
 }
@@ -85,18 +78,15 @@ int sv_cgroup_leaf_remove(int dirfd, const char *name)
 
 void sv_cgroup_sweep(int dirfd)
 {
-    int fd = dup(dirfd);
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     struct dirent *e;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    rewinddir(d);   /* the dup shares dirfd's offset */
-    while ((e = readdir(d)))
+    while (d && (e = readdir(d)))
         if (e->d_type == DT_DIR && e->d_name[0] != '.')
             (void)sv_cgroup_leaf_remove(dirfd, e->d_name);   /* busy ones stay */
-    closedir(d);
+    if (d)
+        closedir(d);
+    else if (fd >= 0)
+        close(fd);
 }

@@ -42,42 +42,21 @@ static _Noreturn void child_fail(int pipe_w, step st, int err)
     _exit(127);
 }
 
-static int reset_signals(void)
-{
-    sigset_t none;
-
-    sigemptyset(&none);
-    for (int sig = 1; sig < NSIG; sig++)
-        signal(sig, SIG_DFL);   /* fails harmlessly for KILL, STOP, RT gaps */
-    return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
-}
-
-static bool is_dst(const sv_jail *j, int fd)
-{
-    for (size_t i = 0; i < j->n_fds; i++)
-        if (j->fds[i].dst == fd)
-            return true;
-    return false;
-}
-
 /* Put the listed fds at their numbers, whatever they were before (sources
- * and destinations may overlap), and close everything else except the two
- * fds above the limit that exec needs. */
+ * and destinations may overlap: copies above the targets first), and close
+ * everything else except the two fds above the limit that exec needs. */
 static int remap_fds(const sv_jail *j, int exec_fd)
 {
     int tmp[SV_JAIL_MAX_FDS];
 
-    for (size_t i = 0; i < j->n_fds; i++) {
-        tmp[i] = fcntl(j->fds[i].src, F_DUPFD_CLOEXEC, SV_JAIL_MAX_DST + 1);
-        if (tmp[i] < 0)
+    for (size_t i = 0; i < j->n_fds; i++)
+        if ((tmp[i] = fcntl(j->fds[i].src, F_DUPFD_CLOEXEC, SV_JAIL_MAX_DST + 1)) < 0)
             return -errno;
-    }
+    if (close_range(0, SV_JAIL_MAX_DST, 0) < 0)
+        return -errno;
     for (size_t i = 0; i < j->n_fds; i++)
         if (dup2(tmp[i], j->fds[i].dst) < 0)
             return -errno;
-    for (int fd = 0; fd <= SV_JAIL_MAX_DST; fd++)
-        if (!is_dst(j, fd))
-            close(fd);
     if (close_range(SV_JAIL_MAX_DST + 1, (unsigned)exec_fd - 1, 0) < 0 ||
         close_range((unsigned)exec_fd + 2, ~0u, 0) < 0)
         return -errno;
@@ -113,10 +92,14 @@ static _Noreturn void child_run(const sv_jail *j, int exec_fd, int pipe_w, int n
 {
     struct rlimit rl;
     const char *path;
+    sigset_t none;
     int r;
 
-    if ((r = reset_signals()) < 0)
-        child_fail(pipe_w, ST_SIGNALS, -r);
+    sigemptyset(&none);
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);   /* fails harmlessly for KILL, STOP, RT gaps */
+    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+        child_fail(pipe_w, ST_SIGNALS, errno);
     if (setsid() < 0)
         child_fail(pipe_w, ST_SESSION, errno);
     if (j->cgroup_fd >= 0 && write(j->cgroup_fd, "0", 1) != 1)
@@ -196,39 +179,33 @@ static int check_args(const sv_jail *j, int *ret_nofile)
 int sv_jail_spawn(const sv_jail *j, pid_t *ret_pid, int *ret_pidfd)
 {
     child_report rep;
-    pid_t parent = getpid(), pid;
-    int exec_fd, p[2], pidfd, pidfd_err, nofile = 0, r;
+    pid_t parent = getpid(), pid = -1;
+    int exec_fd, p[2] = { -1, -1 }, pidfd, nofile = 0, r;
     ssize_t n;
 
     if ((r = check_args(j, &nofile)) < 0)
         return r;
     exec_fd = open(j->path, O_PATH | O_CLOEXEC);
-    if (exec_fd < 0) {
+    if (exec_fd < 0 || pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
         r = -errno;
-        fprintf(stderr, "sepvirt jail: %s: %s\n", j->path, strerror(-r));
-        return r;
-    }
-    if (pipe2(p, O_CLOEXEC) < 0) {
-        r = -errno;
-        close(exec_fd);
-        return r;
-    }
-    pid = fork();
     if (pid == 0) {
         close(p[0]);
         child_run(j, exec_fd, p[1], nofile, parent);
     }
-    r = pid < 0 ? -errno : 0;
-    close(p[1]);
-    close(exec_fd);
+    if (exec_fd >= 0)
+        close(exec_fd);
+    if (p[1] >= 0)
+        close(p[1]);
     if (r < 0) {
-        close(p[0]);
+        if (p[0] >= 0)
+            close(p[0]);
+        fprintf(stderr, "sepvirt jail: %s: %s\n", j->path, strerror(-r));
         return r;
     }
     /* The child is ours and not reaped, so its pid cannot be reused
      * before pidfd_open. */
     pidfd = pidfd_open(pid, 0);
-    pidfd_err = errno;
+    r = pidfd < 0 ? -errno : -EIO;
     do
         n = read(p[0], &rep, sizeof(rep));
     while (n < 0 && errno == EINTR);
@@ -242,8 +219,7 @@ int sv_jail_spawn(const sv_jail *j, pid_t *ret_pid, int *ret_pidfd)
         r = -rep.err;
         fprintf(stderr, "sepvirt jail: %s: %s: %s\n", j->path, step_names[rep.step],
                 strerror(rep.err));
-    } else
-        r = pidfd < 0 ? -pidfd_err : -EIO;
+    }
     if (pidfd >= 0)
         close(pidfd);
     if (n == 0)

@@ -20,16 +20,14 @@
 
 static const char *const default_devices[] = { "null", "zero", "full", "random", "urandom" };
 
-static bool name_ok(const char *s, size_t max, const char *extra)
+#define LOWER_DIGITS "abcdefghijklmnopqrstuvwxyz0123456789"
+
+/* Not empty, shorter than max, only characters of set, no "..". */
+static bool name_ok(const char *s, size_t max, const char *set)
 {
     size_t n = strlen(s);
 
-    if (n == 0 || n >= max || strstr(s, ".."))
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr(extra, *s)))
-            return false;
-    return true;
+    return n > 0 && n < max && strspn(s, set) == n && !strstr(s, "..");
 }
 
 static int parse_id(const char *s, bool user, bool session, unsigned *ret)
@@ -59,44 +57,35 @@ static int parse_id(const char *s, bool user, bool session, unsigned *ret)
     return 0;
 }
 
-static int parse_list(char *s, sv_spawn_kind *k, bool caps)
-{
-    char *save = NULL;
-
-    for (char *item = strtok_r(s, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        if (caps) {
-            int cap = capng_name_to_capability(item);
-
-            if (cap < 0 || k->n_caps == SV_SPAWNCONF_CAPS_MAX)
-                return -EINVAL;
-            k->caps[k->n_caps++] = cap;
-            continue;
-        }
-        size_t n = 0;
-
-        while (k->devices[n])
-            n++;
-        if (n >= SV_SPAWNCONF_DEVICES_MAX + 5 || !name_ok(item, sizeof(k->device_names[0]), "/-_"))
-            return -EINVAL;
-        strcpy(k->device_names[n], item);
-        k->devices[n] = k->device_names[n];
-    }
-    return 0;
-}
-
+/* nofile=N, devices=a,b or caps=name,... */
 static int parse_option(char *opt, sv_spawn_kind *k)
 {
-    char *end;
+    bool caps = strncmp(opt, "caps=", 5) == 0;
+    char *save = NULL, *end;
 
-    if (strncmp(opt, "devices=", 8) == 0)
-        return parse_list(opt + 8, k, false);
-    if (strncmp(opt, "caps=", 5) == 0)
-        return parse_list(opt + 5, k, true);
     if (strncmp(opt, "nofile=", 7) == 0) {
         k->nofile = strtoul(opt + 7, &end, 10);
         return *end || k->nofile < 64 || k->nofile > 1u << 20 ? -EINVAL : 0;
     }
-    return -EINVAL;
+    if (!caps && strncmp(opt, "devices=", 8) != 0)
+        return -EINVAL;
+    for (char *item = strtok_r(strchr(opt, '=') + 1, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        int cap = capng_name_to_capability(item);
+        size_t n = 0;
+
+        while (k->devices[n])
+            n++;
+        if (caps ? cap < 0 || k->n_caps == SV_SPAWNCONF_CAPS_MAX
+                 : n >= SV_SPAWNCONF_DEVICES_MAX + 5 ||
+                   !name_ok(item, sizeof(k->device_names[0]), LOWER_DIGITS "/-_"))
+            return -EINVAL;
+        if (caps)
+            k->caps[k->n_caps++] = cap;
+        else
+            k->devices[n] = strcpy(k->device_names[n], item);
+    }
+    return 0;
 }
 
 /* The program must be a root-owned (or, in session mode, user-owned)
@@ -124,7 +113,7 @@ static int parse_line(char *line, bool session, uid_t owner, sv_spawn_kind *k)
     memset(k, 0, sizeof(*k));
     for (size_t i = 0; i < 5; i++)
         f[i] = strtok_r(i ? NULL : line, " \t", &save);
-    if (!f[3] || !name_ok(f[0], sizeof(k->name), "_-"))
+    if (!f[3] || !name_ok(f[0], sizeof(k->name), LOWER_DIGITS "_-"))
         return -EINVAL;
     strcpy(k->name, f[0]);
     if ((r = check_program(f[1], owner)) < 0)
