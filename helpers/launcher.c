@@ -61,8 +61,7 @@ typedef struct daemon_kind {
 
 static const daemon_kind daemons[P_COUNT] = {
     { "nethelper", "sepvirt-nethelper", "SEPVIRT_NETHELPER", &sv_profile_nethelper, 256 },
-    { "spawnhelper", "sepvirt-spawnhelper", "SEPVIRT_SPAWNHELPER", &sv_profile_spawnhelper,
-      SV_SPAWN_CHILDREN_MAX + 64 },
+    { "spawnhelper", "sepvirt-spawnhelper", "SEPVIRT_SPAWNHELPER", &sv_profile_spawnhelper, 256 },
     { "frontd", "sepvirt-frontd", "SEPVIRT_FRONTD", &sv_profile_frontd, 65536 },
 };
 
@@ -79,6 +78,13 @@ typedef struct proc {
     int64_t restart_at_ms;      /* 0: nothing pending */
 } proc;
 
+/* A process started for the spawn helper. */
+typedef struct child {
+    pid_t pid;
+    int pidfd;
+    char kind[SV_SPAWN_KIND_MAX];
+} child;
+
 typedef struct launcher {
     bool session;
     bool libvirt_sockets;
@@ -92,7 +98,7 @@ typedef struct launcher {
     bool stopping;
     proc procs[P_COUNT];
     sv_spawnconf conf;
-    sv_spawn_slot children[SV_SPAWN_CHILDREN_MAX];   /* started for the spawn helper */
+    child children[SV_SPAWN_CHILDREN_MAX];
     size_t n_children;
     uint32_t leaf_seq, ctl_seq;
 } launcher;
@@ -435,7 +441,7 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     char *argv[SV_SPAWN_ARGC_MAX + 2], leaf[64];
     sv_jail_fd jfds[3 + SV_HELPER_MAX_FDS];
     size_t nj = 0, first = (req->flags & SV_SPAWN_LOG_FD) ? 1 : 0;
-    sv_spawn_slot *c = &L->children[L->n_children];
+    child *c = &L->children[L->n_children];
     int procs_fd = -1, r = sv_spawn_start_check(req, nfds);
 
     if (r < 0)
@@ -483,13 +489,28 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     return 0;
 }
 
+/* Entries start.. of the table, each with a copy of its pidfd (sent, then
+ * closed by the codec).  run() reaps before it serves an order, so no
+ * process whose end was signalled to us is listed. */
 static int order_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
                       int *rep_fds, size_t *rep_nfds)
 {
     launcher *L = ctx;
     const sv_helper_list_req *req = reqp;
+    sv_spawn_list_rep *rep = repp;
 
-    return sv_spawn_list_page(L->children, L->n_children, req->start, repp, rep_fds, rep_nfds);
+    if (req->reserved)
+        return -EINVAL;
+    rep->total = (uint32_t)L->n_children;
+    for (size_t i = req->start; i < L->n_children && rep->count < SV_SPAWN_LIST_MAX; i++) {
+        rep_fds[rep->count] = fcntl(L->children[i].pidfd, F_DUPFD_CLOEXEC, 3);
+        if (rep_fds[rep->count] < 0)
+            return -errno;
+        rep->entries[rep->count].pid = L->children[i].pid;
+        memcpy(rep->entries[rep->count].kind, L->children[i].kind, SV_SPAWN_KIND_MAX);
+        *rep_nfds = ++rep->count;
+    }
+    return 0;
 }
 
 /* SIGNAL is no order (the helper signals through its own pidfds): the

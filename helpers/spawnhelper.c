@@ -6,18 +6,18 @@
  *     sepvirt-spawnhelper          (fd 3: frontd, fd 4: the launcher)
  *
  * Started by the launcher as root with CAP_KILL only, no_new_privs and the
- * spawnhelper seccomp profile (read, write, recvmsg, sendmsg, ppoll, dup,
+ * spawnhelper seccomp profile (read, write, recvmsg, sendmsg,
  * pidfd_send_signal, and start-up): it can neither fork, exec, open files
  * for writing nor name a process by pid.  It decodes frontd's requests
- * (ipc/helper_spawn.h), checks them, and forwards START to the launcher,
- * which alone can start an unfiltered process; it keeps the pidfd of every
- * process started for it and signals only through those, so it can reach
- * no other process even if it were taken over.  Its table is rebuilt from
- * the launcher (LIST) at start, so a restart loses nothing.  A protocol
- * violation from frontd ends it (exit 3); the launcher starts a new one.
+ * (ipc/helper_spawn.h), checks them, and forwards START and LIST to the
+ * launcher, which alone can start an unfiltered process and keeps the
+ * table of what it started.  It signals only through the pidfds of that
+ * table, which it asks for each time, so it can reach no other process
+ * even if it were taken over, and holds no state a restart could lose.  A
+ * protocol violation from frontd ends it (exit 3); the launcher starts a
+ * new one.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,44 +30,22 @@
 #define LAUNCHER_FD 4
 
 typedef struct spawnhelper {
-    sv_spawn_slot table[SV_SPAWN_CHILDREN_MAX];
-    size_t n;
     uint32_t seq;   /* of our calls to the launcher */
 } spawnhelper;
 
-static void forget(spawnhelper *h, size_t i)
+/* A page of the launcher's table of started processes, a pidfd each. */
+static int launcher_list(spawnhelper *h, uint32_t start, sv_spawn_list_rep *rep, int *fds,
+                         size_t *nfds)
 {
-    close(h->table[i].pidfd);
-    h->table[i] = h->table[--h->n];
-}
+    sv_helper_list_req req = { .start = start };
+    int r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, SV_SPAWN_LIST, &req,
+                           sizeof(req), NULL, 0, rep, sizeof(*rep), fds, nfds);
 
-/* Drop the entries whose process has exited (its pidfd is readable). */
-static void prune(spawnhelper *h)
-{
-    struct pollfd pfd[SV_SPAWN_CHILDREN_MAX];
-    struct timespec now = { 0, 0 };
-
-    for (size_t i = 0; i < h->n; i++)
-        pfd[i] = (struct pollfd){ .fd = h->table[i].pidfd, .events = POLLIN };
-    if (h->n == 0 || ppoll(pfd, h->n, &now, NULL) <= 0)
-        return;
-    for (size_t i = h->n; i-- > 0;)
-        if (pfd[i].revents)
-            forget(h, i);
-}
-
-/* Keep pidfd (taken over: closed if there is no room). */
-static void add(spawnhelper *h, pid_t pid, int pidfd, const char *kind)
-{
-    if (h->n == SV_SPAWN_CHILDREN_MAX)
-        prune(h);
-    if (h->n == SV_SPAWN_CHILDREN_MAX) {
-        sv_helper_log("table full: cannot signal pid %d (%s)", (int)pid, kind);
-        close(pidfd);
-        return;
+    if (r == 0 && (*nfds != rep->count || rep->count > SV_SPAWN_LIST_MAX)) {
+        sv_helper_close_fds(fds, *nfds);
+        r = -EPROTO;
     }
-    h->table[h->n] = (sv_spawn_slot){ .pid = pid, .pidfd = pidfd };
-    memcpy(h->table[h->n++].kind, kind, SV_SPAWN_KIND_MAX);
+    return r;
 }
 
 static int handle_start(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
@@ -75,32 +53,21 @@ static int handle_start(void *ctx, const void *reqp, int *fds, size_t nfds, void
 {
     spawnhelper *h = ctx;
     const sv_spawn_start_req *req = reqp;
-    sv_spawn_start_rep *rep = repp;
-    int got[SV_HELPER_MAX_FDS];
-    size_t ngot = 0;
     int r = sv_spawn_start_check(req, nfds);
 
     if (r < 0) {
         sv_helper_log("START refused: %s", req->kind[0] == '/' ? "a path, not a kind" : "malformed");
         return r;
     }
+    /* The reply (pid + pidfd) goes to frontd as the launcher sent it. */
     r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, SV_SPAWN_START, req,
-                       sizeof(*req), fds, nfds, rep, sizeof(*rep), got, &ngot);
-    if (r == 0 && ngot != 1)
+                       sizeof(*req), fds, nfds, repp, sizeof(sv_spawn_start_rep), rep_fds,
+                       rep_nfds);
+    if (r == 0 && *rep_nfds != 1)
         r = -EPROTO;
-    if (r < 0) {
-        sv_helper_close_fds(got, ngot);
+    if (r < 0)
         sv_helper_log("START of kind %s refused by the launcher: %s", req->kind, strerror(-r));
-        return r;
-    }
-    /* The process runs whatever happens below: the launcher keeps it, and
-     * frontd finds it again with LIST. */
-    rep_fds[0] = dup(got[0]);
-    add(h, rep->pid, got[0], req->kind);
-    if (rep_fds[0] < 0)
-        return -EMFILE;
-    *rep_nfds = 1;
-    return 0;
+    return r;
 }
 
 static int handle_signal(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
@@ -108,19 +75,26 @@ static int handle_signal(void *ctx, const void *reqp, int *fds, size_t nfds, voi
 {
     spawnhelper *h = ctx;
     const sv_spawn_signal_req *req = reqp;
+    sv_spawn_list_rep page;
+    int got[SV_HELPER_MAX_FDS];
+    size_t ngot = 0;
+    int r = 0;
 
     if (req->signo != SIGHUP && req->signo != SIGINT && req->signo != SIGTERM &&
         req->signo != SIGKILL)
         return -EINVAL;
-    for (size_t i = 0; i < h->n; i++) {
-        if (h->table[i].pid != req->pid)
-            continue;
-        if (pidfd_send_signal(h->table[i].pidfd, req->signo, NULL, 0) == 0)
-            return 0;
-        if (errno == ESRCH)
-            forget(h, i);   /* exited; its pid may now be someone else's */
-        return -ESRCH;
+    for (uint32_t start = 0; r == 0; start += page.count) {
+        if ((r = launcher_list(h, start, &page, got, &ngot)) < 0)
+            return r;
+        for (size_t i = 0; i < ngot && r == 0; i++)
+            if (page.entries[i].pid == req->pid)
+                r = pidfd_send_signal(got[i], req->signo, NULL, 0) < 0 ? -errno : 1;
+        sv_helper_close_fds(got, ngot);
+        if (r == 0 && (page.count == 0 || start + page.count >= page.total))
+            break;
     }
+    if (r != 0)
+        return r < 0 ? r : 0;
     sv_helper_log("SIGNAL refused: pid %d is not a process this helper started", (int)req->pid);
     return -EPERM;
 }
@@ -128,13 +102,11 @@ static int handle_signal(void *ctx, const void *reqp, int *fds, size_t nfds, voi
 static int handle_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
                        int *rep_fds, size_t *rep_nfds)
 {
-    spawnhelper *h = ctx;
     const sv_helper_list_req *req = reqp;
 
     if (req->reserved)
         return -EINVAL;
-    prune(h);
-    return sv_spawn_list_page(h->table, h->n, req->start, repp, rep_fds, rep_nfds);
+    return launcher_list(ctx, req->start, repp, rep_fds, rep_nfds);
 }
 
 static const sv_helper_dispatch dispatch_front[] = {
@@ -143,47 +115,14 @@ static const sv_helper_dispatch dispatch_front[] = {
     { SV_SPAWN_LIST, handle_list },
 };
 
-/* Processes started for an earlier instance of this helper: the launcher
- * still has them, so they can still be signalled. */
-static int load_table(spawnhelper *h)
-{
-    sv_helper_list_req req = { 0 };
-    sv_spawn_list_rep rep;
-    int fds[SV_HELPER_MAX_FDS];
-    size_t nfds;
-    int r;
-
-    do {
-        memset(&rep, 0, sizeof(rep));
-        nfds = 0;
-        r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, SV_SPAWN_LIST, &req,
-                           sizeof(req), NULL, 0, &rep, sizeof(rep), fds, &nfds);
-        if (r == 0 && (nfds != rep.count || rep.count > SV_SPAWN_LIST_MAX))
-            r = -EPROTO;
-        if (r < 0)
-            sv_helper_close_fds(fds, nfds);
-        for (size_t i = 0; r == 0 && i < nfds; i++) {
-            rep.entries[i].kind[SV_SPAWN_KIND_MAX - 1] = '\0';
-            add(h, rep.entries[i].pid, fds[i], rep.entries[i].kind);
-        }
-        req.start += rep.count;
-    } while (r == 0 && rep.count > 0 && req.start < rep.total);
-    return r;
-}
-
 int main(int argc, char **argv)
 {
     static spawnhelper h;
-    int r;
 
     (void)argv;
     if (argc != 1) {
         fprintf(stderr, "usage: sepvirt-spawnhelper (started by sepvirtd: fd 3 frontd, "
                         "fd 4 launcher)\n");
-        return 2;
-    }
-    if ((r = load_table(&h)) < 0) {
-        sv_helper_log("table from the launcher: %s", strerror(-r));
         return 2;
     }
     return sv_helper_serve(FRONT_FD, sv_helper_spawn_proto(), dispatch_front,

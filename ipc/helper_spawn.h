@@ -16,9 +16,11 @@
  *   LIST    the live processes it started, SV_SPAWN_LIST_MAX per page, each
  *           with a pidfd: how a restarted frontd finds its VMs again.
  * spawnhelper → launcher (fd 4 of the helper): START and LIST with the same
- * layout.  A filtered process cannot start an unfiltered one (its filter is
- * inherited), so the launcher, the one process without a filter, forks and
- * jails; it re-checks every request and looks the kind up itself.
+ * layout (SIGNAL is no order: -ENOSYS).  A filtered process cannot start an
+ * unfiltered one (its filter is inherited), so the launcher, the one
+ * process without a filter, forks and jails; it re-checks every request and
+ * looks the kind up itself.  The launcher's table of started processes is
+ * the only one: the helper signals through the pidfds it lists.
  *
  * launcher → frontd (the --launcher-fd of frontd): HELPER_FD carries the new
  * frontd end of a helper's socketpair after that helper was restarted.
@@ -33,9 +35,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "helper_proto.h"
 
@@ -55,7 +54,7 @@ enum sv_spawn_type {
  * and NICs.  Every START carries the whole array (exact size). */
 #define SV_SPAWN_ARGV_MAX (32 * 1024)
 #define SV_SPAWN_LIST_MAX 16
-/* Most processes started and alive at once (launcher and helper tables). */
+/* Most processes started and alive at once (the launcher's table). */
 #define SV_SPAWN_CHILDREN_MAX 1024
 
 enum {
@@ -143,30 +142,6 @@ static inline int sv_spawn_start_check(const sv_spawn_start_req *r, size_t nfds)
         strings += r->argv[i] == '\0';
     if (strings != r->argc || !sv_helper_zero(r->argv + r->argv_len, sizeof(r->argv) - r->argv_len))
         return -EINVAL;
-    return 0;
-}
-
-/* A table entry of the helper and of the launcher: a started process. */
-typedef struct sv_spawn_slot {
-    pid_t pid;
-    int pidfd;
-    char kind[SV_SPAWN_KIND_MAX];
-} sv_spawn_slot;
-
-/* Fill a LIST reply with entries start.. of table[0..n), each with a copy
- * of its pidfd (sent, then closed by the codec).  0 or -errno. */
-static inline int sv_spawn_list_page(const sv_spawn_slot *table, size_t n, uint32_t start,
-                                     sv_spawn_list_rep *rep, int *rep_fds, size_t *rep_nfds)
-{
-    rep->total = (uint32_t)n;
-    for (size_t i = start; i < n && rep->count < SV_SPAWN_LIST_MAX; i++) {
-        rep_fds[rep->count] = dup(table[i].pidfd);
-        if (rep_fds[rep->count] < 0)
-            return -errno;
-        rep->entries[rep->count].pid = table[i].pid;
-        memcpy(rep->entries[rep->count].kind, table[i].kind, SV_SPAWN_KIND_MAX);
-        *rep_nfds = ++rep->count;
-    }
     return 0;
 }
 

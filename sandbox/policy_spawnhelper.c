@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * sepvirt-spawnhelper: reads frontd's requests, forwards spawn orders to
- * the launcher, signals its children through the pidfds the launcher gave
- * it.  It cannot fork, exec (beyond its own start), open for writing,
- * create sockets, or name a process by pid: pidfd_send_signal is its only
- * way to signal, and pidfd_open is not allowed, so only processes the
- * launcher started for it can be signalled.
+ * sepvirt-spawnhelper: reads frontd's requests, forwards START and LIST to
+ * the launcher, signals its children through the pidfds the launcher lists.
+ * It cannot fork, exec (beyond its own start), open for writing, create
+ * sockets, or name a process by pid: pidfd_send_signal is its only way to
+ * signal, and pidfd_open is not allowed, so only processes the launcher
+ * started for it can be signalled.
  */
 #include "sv_policy.h"
 
 const sv_sc_rule sv_policy_spawnhelper[] = {
     SV_SC(recvmsg), SV_SC(sendmsg),
-    /* a copy of a pidfd for frontd, the helper keeping its own */
-    SV_SC(dup),
-    /* liveness of children: poll their pidfds without waiting */
-    SV_SC(ppoll),
     SV_SC_ARGS(pidfd_send_signal, 1, SV_EQ(3, 0)),
     SV_SC_END,
 };
