@@ -92,7 +92,7 @@ static int create(sv_net_client *c, uint16_t type, const void *req, size_t req_l
 int sv_net_tap_create(sv_net_client *c, const sv_net_tap_opts *opts,
                       char ret_name[IFNAMSIZ], int *ret_fds, size_t *ret_nfds)
 {
-    sv_net_tap_create_req req = {
+    sv_net_create_req req = {
         .flags = opts->flags,
         .queues = opts->queues ? opts->queues : 1,
         .mtu = opts->mtu,
@@ -100,7 +100,7 @@ int sv_net_tap_create(sv_net_client *c, const sv_net_tap_opts *opts,
 
     if (opts->mac)
         memcpy(req.mac, opts->mac, sizeof(req.mac));
-    if (copy_name(req.bridge, opts->bridge) < 0)
+    if (copy_name(req.link, opts->bridge) < 0)
         return fail(-EINVAL, "create tap on bridge", opts->bridge);
     return create(c, SV_NET_TAP_CREATE, &req, sizeof(req), req.queues, "create tap",
                   ret_name, ret_fds, ret_nfds);
@@ -110,7 +110,7 @@ int sv_net_macvtap_create(sv_net_client *c, const sv_net_macvtap_opts *opts,
                           char ret_name[IFNAMSIZ], int *ret_fds, size_t *ret_nfds)
 {
     bool notap = opts->flags & SV_NET_MACV_NOTAP;
-    sv_net_macvtap_create_req req = {
+    sv_net_create_req req = {
         .mode = opts->mode,
         .flags = opts->flags,
         .queues = notap ? 0 : opts->queues ? opts->queues : 1,
@@ -119,7 +119,7 @@ int sv_net_macvtap_create(sv_net_client *c, const sv_net_macvtap_opts *opts,
 
     if (opts->mac)
         memcpy(req.mac, opts->mac, sizeof(req.mac));
-    if (copy_name(req.parent, opts->parent) < 0)
+    if (copy_name(req.link, opts->parent) < 0)
         return fail(-EINVAL, "create macvtap on", opts->parent);
     return create(c, SV_NET_MACVTAP_CREATE, &req, sizeof(req), req.queues, "create macvtap",
                   ret_name, ret_fds, ret_nfds);

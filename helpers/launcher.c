@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
@@ -318,7 +317,7 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
 {
     proc *p = &L->procs[id], *net = &L->procs[P_NET], *spawn = &L->procs[P_SPAWN];
     bool sys = !L->session;
-    size_t a = 0, e = 0;
+    size_t e = 0;
     int r;
 
     memset(jp, 0, sizeof(*jp));
@@ -327,10 +326,8 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
                        .uid = SV_CAPS_KEEP_IDS, .gid = SV_CAPS_KEEP_IDS, .caps = jp->caps,
                        .seccomp = p->d->seccomp, .nofile = p->d->nofile, .cgroup_fd = -1,
                        .flags = SV_JAIL_PDEATHSIG, .n_fds = 3 };
-    jp->fds[0] = (sv_jail_fd){ L->null_fd, 0 };
-    jp->fds[1] = (sv_jail_fd){ 1, 1 };
-    jp->fds[2] = (sv_jail_fd){ 2, 2 };
-    jp->argv[a++] = p->path;
+    memcpy(jp->fds, (sv_jail_fd[]){ { L->null_fd, 0 }, { 1, 1 }, { 2, 2 } }, 3 * sizeof(sv_jail_fd));
+    jp->argv[0] = p->path;
     for (size_t i = 0; sv_sanitizer_env[i]; i++)
         jp->envp[e++] = (char *)sv_sanitizer_env[i];
     /* helpers: frontd's socket at 3; the spawn helper's orders at 4;
@@ -339,12 +336,10 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
         (id == P_SPAWN && (r = plan_pair(jp, &p->chan, 4)) < 0))
         return r;
     if (id == P_NET) {
-        jp->argv[a++] = "--fd";
-        jp->argv[a++] = "3";
-        jp->argv[a++] = "--config";
-        jp->argv[a++] = plan_str(jp, 0, L->config, "/net.conf");
-        jp->argv[a++] = "--state";
-        jp->argv[a++] = plan_str(jp, 1, L->priv, "/net/owned");
+        char *argv[] = { p->path, "--fd", "3", "--config", plan_str(jp, 0, L->config, "/net.conf"),
+                         "--state", plan_str(jp, 1, L->priv, "/net/owned"), NULL };
+
+        memcpy(jp->argv, argv, sizeof(argv));
         if (sys) {
             /* CAP_MKNOD: /dev/tapN nodes on hosts without udev. */
             jp->caps[jp->j.n_caps++] = CAP_NET_ADMIN;
@@ -358,15 +353,11 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
         if (sys)
             jp->caps[jp->j.n_caps++] = CAP_KILL;   /* VMs run as another user */
     } else {
-        jp->argv[a++] = sys ? "--system" : "--session";
-        jp->argv[a++] = "--config-dir";
-        jp->argv[a++] = L->config;
-        jp->argv[a++] = "--state-dir";
-        jp->argv[a++] = L->state;
-        jp->argv[a++] = "--runtime-dir";
-        jp->argv[a++] = L->run;
-        if (L->libvirt_sockets)
-            jp->argv[a++] = "--libvirt-sockets";
+        char *argv[] = { p->path, sys ? "--system" : "--session", "--config-dir", L->config,
+                         "--state-dir", L->state, "--runtime-dir", L->run,
+                         L->libvirt_sockets ? "--libvirt-sockets" : NULL, NULL };
+
+        memcpy(jp->argv, argv, sizeof(argv));
         /* The fds go in the environment (like systemd's LISTEN_FDS): a
          * frontd that does not know them yet simply ignores them. */
         jp->envp[e++] = "SEPVIRT_LAUNCHER_FD=3";
@@ -382,8 +373,8 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
             jp->envp[e++] = plan_str(jp, 3, "HOME=", getenv("HOME"));
         if (L->session && getenv("XDG_RUNTIME_DIR"))
             jp->envp[e++] = plan_str(jp, 4, "XDG_RUNTIME_DIR=", getenv("XDG_RUNTIME_DIR"));
-        jp->j.nproc = sys ? 4096 : 0;   /* threads of user sepvirt */
         if (sys) {
+            jp->j.nproc = 4096;   /* threads of user sepvirt */
             jp->j.uid = L->front_uid;
             jp->j.gid = L->front_gid;
         }
@@ -391,11 +382,27 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
     return 0;
 }
 
+/* Fork and exec j in a new cgroup leaf (without one if that cannot be made). */
+static int spawn_in_leaf(launcher *L, sv_jail *j, const char *leaf, pid_t *ret_pid,
+                         int *ret_pidfd)
+{
+    int procs_fd = -1, r;
+
+    if (L->cg_dir >= 0)
+        sv_cgroup_leaf(L->cg_dir, leaf, &procs_fd);
+    j->cgroup_fd = procs_fd;
+    r = sv_jail_spawn(j, ret_pid, ret_pidfd);
+    close_fd(&procs_fd);
+    if (r < 0 && L->cg_dir >= 0)
+        sv_cgroup_leaf_remove(L->cg_dir, leaf);
+    return r;
+}
+
 static void start_proc(launcher *L, proc_id id)
 {
     proc *p = &L->procs[id];
     jail_plan jp;
-    int procs_fd = -1, r;
+    int r;
 
     p->restart_at_ms = 0;
     if (find_binary(p) < 0) {
@@ -405,11 +412,8 @@ static void start_proc(launcher *L, proc_id id)
         return;
     }
     r = plan(L, id, &jp);
-    if (r == 0 && L->cg_dir >= 0 && sv_cgroup_leaf(L->cg_dir, p->d->name, &procs_fd) == 0)
-        jp.j.cgroup_fd = procs_fd;
     if (r == 0)
-        r = sv_jail_spawn(&jp.j, &p->pid, &p->pidfd);
-    close_fd(&procs_fd);
+        r = spawn_in_leaf(L, &jp.j, p->d->name, &p->pid, &p->pidfd);
     sv_helper_close_fds(jp.child_ends, 2);
     if (r < 0) {
         sv_helper_log("%s: cannot start: %s", p->d->name, strerror(-r));
@@ -442,7 +446,7 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     sv_jail_fd jfds[3 + SV_HELPER_MAX_FDS];
     size_t nj = 0, first = (req->flags & SV_SPAWN_LOG_FD) ? 1 : 0;
     child *c = &L->children[L->n_children];
-    int procs_fd = -1, r = sv_spawn_start_check(req, nfds);
+    int r = sv_spawn_start_check(req, nfds);
 
     if (r < 0)
         return r;
@@ -464,20 +468,14 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
     for (size_t i = first; i < nfds; i++)
         jfds[nj++] = (sv_jail_fd){ fds[i], 3 + (int)(i - first) };
     snprintf(leaf, sizeof(leaf), "%s.%d.%u", k->name, (int)getpid(), ++L->leaf_seq);
-    if (L->cg_dir >= 0)
-        sv_cgroup_leaf(L->cg_dir, leaf, &procs_fd);   /* without one if that fails */
-    r = sv_jail_spawn(&(sv_jail){
+    r = spawn_in_leaf(L, &(sv_jail){
             .path = k->path, .argv = argv, .fds = jfds, .n_fds = nj,
             .uid = k->uid, .gid = k->gid, .caps = k->caps, .n_caps = k->n_caps,
-            .nofile = k->nofile, .cgroup_fd = procs_fd,
-            .flags = L->session ? 0 : SV_JAIL_NEWNS, .devices = L->session ? NULL : k->devices,
-        }, &c->pid, &c->pidfd);
-    close_fd(&procs_fd);
-    if (r < 0) {
-        if (L->cg_dir >= 0)
-            sv_cgroup_leaf_remove(L->cg_dir, leaf);
+            .nofile = k->nofile, .flags = L->session ? 0 : SV_JAIL_NEWNS,
+            .devices = L->session ? NULL : k->devices,
+        }, leaf, &c->pid, &c->pidfd);
+    if (r < 0)
         return r;
-    }
     memcpy(c->kind, k->name, sizeof(c->kind));
     L->n_children++;
     sv_helper_log("started %s (pid %d)", k->name, (int)c->pid);
@@ -672,28 +670,20 @@ static int run(launcher *L)
 
 static int parse_args(int argc, char **argv, launcher *L, const char **ret_root)
 {
-    enum { OPT_SYSTEM = 256, OPT_SESSION, OPT_ROOT, OPT_LIBVIRT };
-    static const struct option opts[] = {
-        { "system", no_argument, NULL, OPT_SYSTEM },
-        { "session", no_argument, NULL, OPT_SESSION },
-        { "root", required_argument, NULL, OPT_ROOT },
-        { "libvirt-sockets", no_argument, NULL, OPT_LIBVIRT },
-        { NULL, 0, NULL, 0 },
-    };
-    int c, modes = 0;
+    int modes = 0;
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_SYSTEM: modes++; L->session = false; break;
-        case OPT_SESSION: modes++; L->session = true; break;
-        case OPT_ROOT: *ret_root = optarg; break;
-        case OPT_LIBVIRT: L->libvirt_sockets = true; break;
-        default: return -EINVAL;
-        }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--system") == 0 || strcmp(argv[i], "--session") == 0) {
+            L->session = argv[i][3] == 'e';
+            modes++;
+        } else if (strcmp(argv[i], "--libvirt-sockets") == 0)
+            L->libvirt_sockets = true;
+        else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc && argv[i + 1][0] == '/')
+            *ret_root = argv[++i];
+        else
+            return -EINVAL;
     }
-    if (optind != argc || modes != 1 || (*ret_root && (*ret_root)[0] != '/'))
-        return -EINVAL;
-    return 0;
+    return modes == 1 ? 0 : -EINVAL;
 }
 
 static int init(launcher *L, const char *root)
@@ -732,10 +722,8 @@ static int init(launcher *L, const char *root)
     if (L->null_fd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         return -errno;
     sigemptyset(&mask);
-    sigaddset(&mask, SIGCHLD);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGHUP);
+    for (size_t i = 0; i < 4; i++)
+        sigaddset(&mask, (int[]){ SIGCHLD, SIGTERM, SIGINT, SIGHUP }[i]);
     signal(SIGPIPE, SIG_IGN);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
         (L->sig_fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)

@@ -125,94 +125,6 @@ static int allowed_bridge(nethelper *h, const char *what, const char bridge[IFNA
     return 0;
 }
 
-/* What TAP_CREATE and MACVTAP_CREATE ask for, once checked. */
-typedef struct new_link {
-    const char *what;
-    sv_netdev_prefix prefix;
-    int kind;                  /* SV_NET_KIND_* */
-    unsigned queues;           /* fds in the reply */
-    bool vnet_hdr;
-    const uint8_t *mac;        /* NULL: the kernel's */
-    uint32_t mtu;              /* 0: the default */
-    int master;                /* tap: ifindex of its bridge, or 0 */
-    int parent;                /* macvtap/macvlan: ifindex of the parent */
-    uint32_t macv_mode;        /* MACVLAN_MODE_* */
-} new_link;
-
-/* Create a device under the next name of its prefix, own it and set it up;
- * on failure no device, table entry or fd is left.  A macvtap/macvlan is
- * made up at once; a tap only when it joins a bridge. */
-static int create_link(nethelper *h, const new_link *a, sv_net_link_rep *rep, int *fds,
-                       size_t *nfds)
-{
-    bool tap = a->kind == SV_NET_KIND_TAP;
-    sv_link_info link = { 0 };
-    char name[SV_NETDEV_NAME_MAX];
-    int r = -EEXIST;
-
-    if (h->owned.n >= h->owned.max)
-        reconcile(h, false);
-    if (h->owned.n >= h->owned.max)
-        return refuse(-ENOSPC, a->what, "-", "ownership table full");
-    for (unsigned i = 0; i < a->queues; i++)
-        fds[i] = -1;
-    /* Another creator may take the name first (-EEXIST): the next one. */
-    for (int i = 0; i < CREATE_ATTEMPTS && r == -EEXIST; i++) {
-        r = sv_netdev_names_next(&h->owned.names, a->prefix, link_exists, h->nl, name);
-        if (r == 0)
-            r = tap ? sv_tap_create(name, a->vnet_hdr, a->queues, fds)
-                    : sv_nl_macv_create(h->nl, a->kind == SV_NET_KIND_MACVTAP ? SV_MACV_MACVTAP
-                                                                               : SV_MACV_MACVLAN,
-                                        name, a->parent, a->macv_mode, a->mac, a->mtu);
-    }
-    if (r == 0 && (r = sv_nl_link_get(h->nl, name, &link)) == 0 &&
-        (r = sv_owned_add(&h->owned, name, link.ifindex, a->kind)) == 0) {
-        r = sv_nl_link_change(h->nl, link.ifindex, tap && !a->master ? -1 : 1, tap ? a->mtu : 0,
-                              tap ? a->mac : NULL, a->master);
-        if (r == 0 && a->kind == SV_NET_KIND_MACVTAP)
-            r = sv_macvtap_open(name, link.ifindex, a->vnet_hdr, a->queues, fds);
-        if (r < 0 && !tap)
-            sv_nl_link_delete(h->nl, link.ifindex);
-        if (r < 0)
-            sv_owned_remove(&h->owned, name);
-    }
-    save_state(h);
-    if (r < 0) {
-        /* A tap is not persistent: closing its fds removes it. */
-        sv_helper_close_fds(fds, a->queues);
-        sv_helper_log("%s: %s", a->what, strerror(-r));
-        return r;
-    }
-    memcpy(rep->name, name, sizeof(rep->name));
-    rep->ifindex = (uint32_t)link.ifindex;
-    rep->nfds = a->queues;
-    *nfds = a->queues;
-    return 0;
-}
-
-static int handle_tap_create(void *ctx, const void *reqp, int *fds, size_t nfds,
-                             void *repp, int *rep_fds, size_t *rep_nfds)
-{
-    nethelper *h = ctx;
-    const sv_net_tap_create_req *req = reqp;
-    sv_link_info br = { 0 };
-    int r;
-
-    if ((req->flags & ~(SV_NET_TAP_VNET_HDR | SV_NET_TAP_MULTIQUEUE)) ||
-        req->queues < 1 || req->queues > SV_NET_MAX_QUEUES ||
-        (req->queues > 1 && !(req->flags & SV_NET_TAP_MULTIQUEUE)) ||
-        !sv_helper_zero(req->reserved, sizeof(req->reserved)) || !mac_ok(req->mac, true) ||
-        !sv_helper_str_ok(req->bridge, IFNAMSIZ, true))
-        return refuse(-EINVAL, "TAP_CREATE", "-", "bad field");
-    if (req->bridge[0] && (r = allowed_bridge(h, "TAP_CREATE", req->bridge, &br)) < 0)
-        return r;
-    return create_link(h, &(new_link){
-        .what = "TAP_CREATE", .prefix = SV_NETDEV_VNET, .kind = SV_NET_KIND_TAP,
-        .queues = req->queues, .vnet_hdr = req->flags & SV_NET_TAP_VNET_HDR,
-        .mac = sv_helper_zero(req->mac, 6) ? NULL : req->mac, .mtu = req->mtu,
-        .master = br.ifindex }, repp, rep_fds, rep_nfds);
-}
-
 static const uint32_t macv_modes[] = {
     [SV_NET_MACV_BRIDGE] = MACVLAN_MODE_BRIDGE,
     [SV_NET_MACV_VEPA] = MACVLAN_MODE_VEPA,
@@ -220,31 +132,94 @@ static const uint32_t macv_modes[] = {
     [SV_NET_MACV_PASSTHRU] = MACVLAN_MODE_PASSTHRU,
 };
 
-static int handle_macvtap_create(void *ctx, const void *reqp, int *fds, size_t nfds,
-                                 void *repp, int *rep_fds, size_t *rep_nfds)
+/*
+ * TAP_CREATE (tap) and MACVTAP_CREATE: check, create under the next name of
+ * the kind's prefix, own it, set it up; on failure no device, table entry
+ * or fd is left.  A macvtap/macvlan is made up at once; a tap when it joins
+ * a bridge.
+ */
+static int create(nethelper *h, const sv_net_create_req *req, bool tap, sv_net_link_rep *rep,
+                  int *fds, size_t *nfds)
 {
-    nethelper *h = ctx;
-    const sv_net_macvtap_create_req *req = reqp;
-    bool notap = req->flags & SV_NET_MACV_NOTAP;
-    sv_link_info parent;
+    const char *what = tap ? "TAP_CREATE" : "MACVTAP_CREATE";
+    uint32_t f = req->flags;
+    bool notap = !tap && (f & SV_NET_MACV_NOTAP);
+    int kind = tap ? SV_NET_KIND_TAP : notap ? SV_NET_KIND_MACVLAN : SV_NET_KIND_MACVTAP;
+    const uint8_t *mac = sv_helper_zero(req->mac, 6) ? NULL : req->mac;
+    sv_link_info link = { 0 }, dev;
+    char name[SV_NETDEV_NAME_MAX];
+    int r;
 
-    if (req->mode < SV_NET_MACV_BRIDGE || req->mode > SV_NET_MACV_PASSTHRU ||
-        (req->flags & ~(SV_NET_MACV_VNET_HDR | SV_NET_MACV_NOTAP)) ||
-        (notap ? (req->queues != 0 || (req->flags & SV_NET_MACV_VNET_HDR))
-               : (req->queues < 1 || req->queues > SV_NET_MAX_QUEUES)) ||
+    if ((tap ? req->mode != 0 || (f & ~(SV_NET_TAP_VNET_HDR | SV_NET_TAP_MULTIQUEUE)) ||
+                   (req->queues > 1 && !(f & SV_NET_TAP_MULTIQUEUE))
+             : req->mode < SV_NET_MACV_BRIDGE || req->mode > SV_NET_MACV_PASSTHRU ||
+                   (f & ~(SV_NET_MACV_VNET_HDR | SV_NET_MACV_NOTAP))) ||
+        (notap ? req->queues != 0 || (f & SV_NET_MACV_VNET_HDR)
+               : req->queues < 1 || req->queues > SV_NET_MAX_QUEUES) ||
         !sv_helper_zero(req->reserved, sizeof(req->reserved)) || !mac_ok(req->mac, true) ||
-        !sv_helper_str_ok(req->parent, IFNAMSIZ, false))
-        return refuse(-EINVAL, "MACVTAP_CREATE", "-", "bad field");
-    if (!sv_netconf_parent_allowed(&h->conf, req->parent))
-        return refuse(-EPERM, "MACVTAP_CREATE", req->parent, "parent not allowed by config");
-    if (sv_nl_link_get(h->nl, req->parent, &parent) < 0)
-        return refuse(-ENODEV, "MACVTAP_CREATE", req->parent, "no such parent");
-    return create_link(h, &(new_link){
-        .what = "MACVTAP_CREATE", .prefix = notap ? SV_NETDEV_MACVLAN : SV_NETDEV_MACVTAP,
-        .kind = notap ? SV_NET_KIND_MACVLAN : SV_NET_KIND_MACVTAP, .queues = req->queues,
-        .vnet_hdr = req->flags & SV_NET_MACV_VNET_HDR,
-        .mac = sv_helper_zero(req->mac, 6) ? NULL : req->mac, .mtu = req->mtu,
-        .parent = parent.ifindex, .macv_mode = macv_modes[req->mode] }, repp, rep_fds, rep_nfds);
+        !sv_helper_str_ok(req->link, IFNAMSIZ, tap))
+        return refuse(-EINVAL, what, "-", "bad field");
+    /* link: the tap's bridge, or the macvtap's parent */
+    if (tap && req->link[0] && (r = allowed_bridge(h, what, req->link, &link)) < 0)
+        return r;
+    if (!tap && !sv_netconf_parent_allowed(&h->conf, req->link))
+        return refuse(-EPERM, what, req->link, "parent not allowed by config");
+    if (!tap && sv_nl_link_get(h->nl, req->link, &link) < 0)
+        return refuse(-ENODEV, what, req->link, "no such parent");
+    if (h->owned.n >= h->owned.max)
+        reconcile(h, false);
+    if (h->owned.n >= h->owned.max)
+        return refuse(-ENOSPC, what, "-", "ownership table full");
+
+    for (unsigned i = 0; i < req->queues; i++)
+        fds[i] = -1;
+    /* Another creator may take the name first (-EEXIST): the next one. */
+    r = -EEXIST;
+    for (int i = 0; i < CREATE_ATTEMPTS && r == -EEXIST; i++) {
+        r = sv_netdev_names_next(&h->owned.names, tap ? SV_NETDEV_VNET : notap ? SV_NETDEV_MACVLAN
+                                                                         : SV_NETDEV_MACVTAP,
+                                 link_exists, h->nl, name);
+        if (r == 0)
+            r = tap ? sv_tap_create(name, f & SV_NET_TAP_VNET_HDR, req->queues, fds)
+                    : sv_nl_macv_create(h->nl, notap ? SV_MACV_MACVLAN : SV_MACV_MACVTAP, name,
+                                        link.ifindex, macv_modes[req->mode], mac, req->mtu);
+    }
+    if (r == 0 && (r = sv_nl_link_get(h->nl, name, &dev)) == 0 &&
+        (r = sv_owned_add(&h->owned, name, dev.ifindex, kind)) == 0) {
+        r = tap ? sv_nl_link_change(h->nl, dev.ifindex, link.ifindex ? 1 : -1, req->mtu, mac,
+                                    link.ifindex)
+                : sv_nl_link_change(h->nl, dev.ifindex, 1, 0, NULL, 0);
+        if (r == 0 && kind == SV_NET_KIND_MACVTAP)
+            r = sv_macvtap_open(name, dev.ifindex, f & SV_NET_MACV_VNET_HDR, req->queues, fds);
+        if (r < 0 && !tap)
+            sv_nl_link_delete(h->nl, dev.ifindex);
+        if (r < 0)
+            sv_owned_remove(&h->owned, name);
+    }
+    save_state(h);
+    if (r < 0) {
+        /* A tap is not persistent: closing its fds removes it. */
+        sv_helper_close_fds(fds, req->queues);
+        sv_helper_log("%s: %s", what, strerror(-r));
+        return r;
+    }
+    memcpy(rep->name, name, sizeof(rep->name));
+    rep->ifindex = (uint32_t)dev.ifindex;
+    rep->nfds = req->queues;
+    *nfds = req->queues;
+    return 0;
+}
+
+static int handle_tap_create(void *ctx, const void *req, int *fds, size_t nfds, void *rep,
+                             int *rep_fds, size_t *rep_nfds)
+{
+    return create(ctx, req, true, rep, rep_fds, rep_nfds);
+}
+
+static int handle_macvtap_create(void *ctx, const void *req, int *fds, size_t nfds, void *rep,
+                                 int *rep_fds, size_t *rep_nfds)
+{
+    return create(ctx, req, false, rep, rep_fds, rep_nfds);
 }
 
 static int handle_link_delete(void *ctx, const void *reqp, int *fds, size_t nfds,

@@ -15,7 +15,7 @@
 
 #include "helper_proto.h"
 
-#define SV_HELPER_NET_VERSION 2
+#define SV_HELPER_NET_VERSION 3
 
 enum sv_net_type {
     SV_NET_PING = SV_HELPER_PING,
@@ -30,30 +30,18 @@ enum sv_net_type {
 #define SV_NET_MAX_QUEUES 8
 #define SV_NET_LIST_MAX 32
 
-/* TAP_CREATE → name, ifindex, one tap fd per queue.  The device is not
- * persistent: it goes away when the last queue fd is closed. */
+/*
+ * TAP_CREATE → vnetN and one tap fd per queue.  The device is not
+ * persistent: it goes away when the last queue fd is closed.  With a
+ * bridge (link) it is attached and brought up.
+ * MACVTAP_CREATE → macvtapN on the parent link and one fd of /dev/tapN per
+ * queue; with SV_NET_MACV_NOTAP a macvlanN and no fd.
+ * Both take sv_net_create_req and answer sv_net_link_rep.
+ */
 enum {
     SV_NET_TAP_VNET_HDR = 1u << 0,
     SV_NET_TAP_MULTIQUEUE = 1u << 1,
 };
-typedef struct sv_net_tap_create_req {
-    uint32_t flags;          /* SV_NET_TAP_* */
-    uint32_t queues;         /* 1, or 2..SV_NET_MAX_QUEUES with MULTIQUEUE */
-    uint32_t mtu;            /* 0: kernel default */
-    uint8_t mac[6];          /* all zero: kernel's random MAC */
-    uint8_t reserved[2];
-    char bridge[IFNAMSIZ];   /* "" or a bridge the config allows; the tap
-                                is attached and brought up */
-} sv_net_tap_create_req;
-
-typedef struct sv_net_link_rep {
-    char name[IFNAMSIZ];
-    uint32_t ifindex;
-    uint32_t nfds;           /* fds passed with this reply */
-} sv_net_link_rep;
-
-/* MACVTAP_CREATE → macvtapN on parent + the fds of /dev/tapN (one per
- * queue); with NOTAP a macvlanN device and no fd. */
 enum {
     SV_NET_MACV_BRIDGE = 1,
     SV_NET_MACV_VEPA = 2,
@@ -64,15 +52,23 @@ enum {
     SV_NET_MACV_VNET_HDR = 1u << 0,
     SV_NET_MACV_NOTAP = 1u << 1,
 };
-typedef struct sv_net_macvtap_create_req {
-    uint32_t mode;           /* SV_NET_MACV_BRIDGE.. */
-    uint32_t flags;          /* SV_NET_MACV_* */
-    uint32_t queues;         /* 1..SV_NET_MAX_QUEUES (0 with NOTAP) */
-    uint32_t mtu;            /* 0: parent's */
+typedef struct sv_net_create_req {
+    uint32_t mode;           /* macvtap: SV_NET_MACV_BRIDGE..; tap: 0 */
+    uint32_t flags;          /* SV_NET_TAP_* or SV_NET_MACV_* */
+    uint32_t queues;         /* 1..SV_NET_MAX_QUEUES (tap: > 1 with MULTIQUEUE
+                                only; macvlan: 0) */
+    uint32_t mtu;            /* 0: the default (macvtap: the parent's) */
     uint8_t mac[6];          /* all zero: kernel's random MAC */
     uint8_t reserved[2];
-    char parent[IFNAMSIZ];   /* a parent the config allows */
-} sv_net_macvtap_create_req;
+    char link[IFNAMSIZ];     /* tap: "" or a bridge the config allows;
+                                macvtap: a parent the config allows */
+} sv_net_create_req;
+
+typedef struct sv_net_link_rep {
+    char name[IFNAMSIZ];
+    uint32_t ifindex;
+    uint32_t nfds;           /* fds passed with this reply */
+} sv_net_link_rep;
 
 /* LINK_DELETE: only a device in the ownership table (same name, same
  * ifindex as when it was created). */
@@ -121,8 +117,7 @@ typedef struct sv_net_list_rep {
 } sv_net_list_rep;
 
 /* No implicit padding anywhere: every byte on the wire is a named field. */
-_Static_assert(sizeof(sv_net_tap_create_req) == 36, "tap_create layout");
-_Static_assert(sizeof(sv_net_macvtap_create_req) == 40, "macvtap_create layout");
+_Static_assert(sizeof(sv_net_create_req) == 40, "create layout");
 _Static_assert(sizeof(sv_net_link_rep) == 24, "link_rep layout");
 _Static_assert(sizeof(sv_net_link_set_req) == 32, "link_set layout");
 _Static_assert(sizeof(sv_net_bridge_attach_req) == 32, "bridge_attach layout");
@@ -134,9 +129,9 @@ static inline const sv_helper_proto *sv_helper_net_proto(void)
 {
     static const sv_helper_msg msgs[] = {
         SV_HELPER_MSG_PING,
-        { SV_NET_TAP_CREATE, "TAP_CREATE", sizeof(sv_net_tap_create_req), 0,
+        { SV_NET_TAP_CREATE, "TAP_CREATE", sizeof(sv_net_create_req), 0,
           sizeof(sv_net_link_rep), SV_NET_MAX_QUEUES },
-        { SV_NET_MACVTAP_CREATE, "MACVTAP_CREATE", sizeof(sv_net_macvtap_create_req), 0,
+        { SV_NET_MACVTAP_CREATE, "MACVTAP_CREATE", sizeof(sv_net_create_req), 0,
           sizeof(sv_net_link_rep), SV_NET_MAX_QUEUES },
         { SV_NET_LINK_DELETE, "LINK_DELETE", sizeof(sv_net_link_name_req), 0,
           sizeof(sv_helper_empty_rep), 0 },

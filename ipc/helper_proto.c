@@ -73,11 +73,7 @@ bool sv_helper_str_ok(const char *s, size_t size, bool may_be_empty)
 {
     const char *nul = memchr(s, '\0', size);
 
-    if (!nul)
-        return false;
-    if (nul == s && !may_be_empty)
-        return false;
-    return sv_helper_zero(nul, size - (size_t)(nul - s));
+    return nul && (nul != s || may_be_empty) && sv_helper_zero(nul, size - (size_t)(nul - s));
 }
 
 int sv_helper_decode(const sv_helper_proto *proto, sv_helper_dir dir,
@@ -195,44 +191,6 @@ int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type,
                     status == 0 ? nfds : 0);
 }
 
-/* Collect the SCM_RIGHTS fds of mh into fds; anything unexpected → error
- * with every received fd closed. */
-static int collect_fds(struct msghdr *mh, int *fds, size_t *ret_nfds)
-{
-    size_t nfds = 0;
-    int r = 0;
-
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-        size_t n;
-        const uint8_t *data = CMSG_DATA(c);
-
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
-            r = -EPROTO;
-            continue;
-        }
-        n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < n; i++) {
-            int fd;
-
-            memcpy(&fd, data + i * sizeof(int), sizeof(int));
-            if (nfds < SV_HELPER_MAX_FDS)
-                fds[nfds++] = fd;
-            else {
-                close(fd);
-                r = -ETOOMANYREFS;
-            }
-        }
-    }
-    if (mh->msg_flags & MSG_CTRUNC)
-        r = -ETOOMANYREFS;
-    if (r < 0) {
-        sv_helper_close_fds(fds, nfds);
-        return r;
-    }
-    *ret_nfds = nfds;
-    return 0;
-}
-
 int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
                    sv_helper_hdr *ret_hdr, void *buf, size_t bufsize,
                    int *fds, size_t *ret_nfds, int *ret_status)
@@ -244,22 +202,33 @@ int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
         .msg_iov = &iov, .msg_iovlen = 1,
         .msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf),
     };
+    struct cmsghdr *c;
     sv_helper_view v;
     size_t nfds = 0;
     ssize_t n;
-    int r;
+    int r = 0;
 
     do
         n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return -errno;
-    r = collect_fds(&mh, fds, &nfds);
-    if (r < 0)
-        return r;
-    if (n == 0 && nfds == 0)
+    /* The kernel hands all fds of a datagram over in one SCM_RIGHTS
+     * message, at most as many as fit the buffer (the rest: MSG_CTRUNC). */
+    c = CMSG_FIRSTHDR(&mh);
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+        nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        nfds = nfds < SV_HELPER_MAX_FDS ? nfds : SV_HELPER_MAX_FDS;
+        memcpy(fds, CMSG_DATA(c), nfds * sizeof(int));
+        c = CMSG_NXTHDR(&mh, c);
+    }
+    if (c)
+        r = -EPROTO;
+    else if (mh.msg_flags & MSG_CTRUNC)
+        r = -ETOOMANYREFS;
+    else if (n == 0 && nfds == 0)
         return -ECONNRESET;
-    if (mh.msg_flags & MSG_TRUNC)
+    else if (mh.msg_flags & MSG_TRUNC)
         r = -EMSGSIZE;
     else
         r = sv_helper_decode(proto, dir, m.bytes, (size_t)n, nfds, &v);

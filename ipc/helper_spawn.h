@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "helper_proto.h"
 
@@ -110,16 +111,6 @@ static inline const sv_helper_proto *sv_helper_spawn_proto(void)
     return &proto;
 }
 
-static inline bool sv_spawn_kind_ok(const char kind[SV_SPAWN_KIND_MAX])
-{
-    if (!sv_helper_str_ok(kind, SV_SPAWN_KIND_MAX, false))
-        return false;
-    for (const char *c = kind; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
-            return false;
-    return true;
-}
-
 /*
  * Both the helper and the launcher check a START request with this before
  * anything else: a kind name (never a path), known flags, argc strings that
@@ -130,7 +121,9 @@ static inline int sv_spawn_start_check(const sv_spawn_start_req *r, size_t nfds)
 {
     uint32_t strings = 0;
 
-    if (!sv_spawn_kind_ok(r->kind) || (r->flags & ~(uint32_t)SV_SPAWN_LOG_FD) || r->reserved)
+    if (!sv_helper_str_ok(r->kind, SV_SPAWN_KIND_MAX, false) ||
+        strspn(r->kind, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(r->kind) ||
+        (r->flags & ~(uint32_t)SV_SPAWN_LOG_FD) || r->reserved)
         return -EINVAL;
     if (r->argc > SV_SPAWN_ARGC_MAX || r->argv_len > sizeof(r->argv))
         return -E2BIG;

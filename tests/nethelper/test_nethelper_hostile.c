@@ -155,24 +155,24 @@ static void test_ownership(void)
 
 static void test_create(void)
 {
-    sv_net_tap_create_req tap;
-    sv_net_macvtap_create_req mv;
+    sv_net_create_req tap;
+    sv_net_create_req mv;
     sv_helper_list_req list = { 0, 1 };
     sv_helper_ping_req ping = { 1, 2 };
 
     memset(&tap, 0, sizeof(tap));
     tap.queues = 1;
-    strcpy(tap.bridge, "brx");
+    strcpy(tap.link, "brx");
     refused("tap on a bridge not allowed", -EPERM, SV_NET_TAP_CREATE, &tap, sizeof(tap));
-    strcpy(tap.bridge, "eth0");
+    strcpy(tap.link, "eth0");
     refused("tap on eth0 as a bridge", -EPERM, SV_NET_TAP_CREATE, &tap, sizeof(tap));
     /* Create requests have no name field; smuggling one into the reserved
      * bytes or behind the bridge's NUL is refused. */
-    memset(tap.bridge, 0, sizeof(tap.bridge));
-    memcpy(tap.bridge + 1, "eth1", 4);
+    memset(tap.link, 0, sizeof(tap.link));
+    memcpy(tap.link + 1, "eth1", 4);
     refused("tap with a name hidden behind the bridge's NUL", -EINVAL, SV_NET_TAP_CREATE,
             &tap, sizeof(tap));
-    memset(tap.bridge, 0, sizeof(tap.bridge));
+    memset(tap.link, 0, sizeof(tap.link));
     memcpy(tap.reserved, "e0", 2);
     refused("tap with bytes in reserved", -EINVAL, SV_NET_TAP_CREATE, &tap, sizeof(tap));
     memset(tap.reserved, 0, sizeof(tap.reserved));
@@ -188,18 +188,21 @@ static void test_create(void)
     tap.flags = 1u << 9;
     refused("tap with an unknown flag", -EINVAL, SV_NET_TAP_CREATE, &tap, sizeof(tap));
     tap.flags = 0;
+    tap.mode = SV_NET_MACV_BRIDGE;
+    refused("tap with a macvtap mode", -EINVAL, SV_NET_TAP_CREATE, &tap, sizeof(tap));
+    tap.mode = 0;
     memcpy(tap.mac, "\xff\xff\xff\xff\xff\xff", 6);
     refused("tap with a broadcast MAC", -EINVAL, SV_NET_TAP_CREATE, &tap, sizeof(tap));
 
     memset(&mv, 0, sizeof(mv));
     mv.mode = SV_NET_MACV_BRIDGE;
     mv.queues = 1;
-    strcpy(mv.parent, "eth0");
+    strcpy(mv.link, "eth0");
     refused("macvtap on eth0 (not allowed)", -EPERM, SV_NET_MACVTAP_CREATE, &mv, sizeof(mv));
-    memset(mv.parent, 0, sizeof(mv.parent));
-    strcpy(mv.parent, "lo");
+    memset(mv.link, 0, sizeof(mv.link));
+    strcpy(mv.link, "lo");
     refused("macvtap on lo", -EPERM, SV_NET_MACVTAP_CREATE, &mv, sizeof(mv));
-    strcpy(mv.parent, "vp0");
+    strcpy(mv.link, "vp0");
     mv.mode = 0;
     refused("macvtap mode 0", -EINVAL, SV_NET_MACVTAP_CREATE, &mv, sizeof(mv));
     mv.mode = 5;
@@ -269,7 +272,7 @@ static void test_violations(void)
     static uint8_t big[65536];
     uint8_t buf[256];
     const uint32_t M = SV_HELPER_MAGIC, V = SV_HELPER_NET_VERSION;
-    const size_t tap = sizeof(sv_net_tap_create_req), del = sizeof(sv_net_link_name_req);
+    const size_t tap = sizeof(sv_net_create_req), del = sizeof(sv_net_link_name_req);
     int fds[20];
     size_t n;
 
