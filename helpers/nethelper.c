@@ -45,9 +45,13 @@ static int refuse(int err, const char *what, const char *name, const char *why)
     return err;
 }
 
+/* Anything but a clear "no such device" counts as existing, so a netlink
+ * hiccup makes us skip a name rather than reuse one. */
 static bool link_exists(const char *name, void *opaque)
 {
-    return sv_nl_link_exists(opaque, name);
+    sv_link_info info;
+
+    return sv_nl_link_get(opaque, name, &info) != -ENODEV;
 }
 
 static void save_state(nethelper *h)
@@ -181,7 +185,7 @@ static int create(nethelper *h, const sv_net_create_req *req, bool tap, sv_net_l
                                  link_exists, h->nl, name);
         if (r == 0)
             r = tap ? sv_tap_create(name, f & SV_NET_TAP_VNET_HDR, req->queues, fds)
-                    : sv_nl_macv_create(h->nl, notap ? SV_MACV_MACVLAN : SV_MACV_MACVTAP, name,
+                    : sv_nl_macv_create(h->nl, !notap, name,
                                         link.ifindex, macv_modes[req->mode], mac, req->mtu);
     }
     if (r == 0 && (r = sv_nl_link_get(h->nl, name, &dev)) == 0 &&

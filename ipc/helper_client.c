@@ -75,11 +75,22 @@ int sv_helper_client_call(sv_helper_client *c, uint16_t type, const void *req, s
                           const int *fds, size_t nfds, void *rep, size_t rep_len,
                           int *rep_fds, size_t *ret_nfds)
 {
+    int local[SV_HELPER_MAX_FDS];
+    size_t n = 0;
     int r;
 
     pthread_mutex_lock(&c->lock);
     r = sv_helper_call(c->sock, c->proto, &c->seq, type, req, req_len, fds, nfds,
-                       rep, rep_len, rep_fds, ret_nfds);
+                       rep, rep_len, rep_fds ? rep_fds : local, &n);
     pthread_mutex_unlock(&c->lock);
+    /* A caller that takes no fds gets none: a reply with some is wrong. */
+    if (!rep_fds && n > 0) {
+        sv_helper_close_fds(local, n);
+        return -EPROTO;
+    }
+    if (ret_nfds)
+        *ret_nfds = n;
+    else if (rep_fds)
+        sv_helper_close_fds(rep_fds, n);
     return r;
 }

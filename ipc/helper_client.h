@@ -25,7 +25,8 @@ void sv_helper_client_free(sv_helper_client *c);
 int sv_helper_client_reconnect(sv_helper_client *c, int sock);
 
 /* One request and its reply: see sv_helper_call (the helper's status, or
- * a transport or protocol error). */
+ * a transport or protocol error).  rep_fds may be NULL for replies without
+ * fds (one with fds is then -EPROTO); with ret_nfds NULL they are closed. */
 int sv_helper_client_call(sv_helper_client *c, uint16_t type, const void *req, size_t req_len,
                           const int *fds, size_t nfds, void *rep, size_t rep_len,
                           int *rep_fds, size_t *ret_nfds);

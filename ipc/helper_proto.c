@@ -253,8 +253,6 @@ int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
 {
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
     payloadbuf buf;
-    int local_fds[SV_HELPER_MAX_FDS];
-    int *got = rep_fds ? rep_fds : local_fds;
     sv_helper_hdr hdr;
     size_t ngot = 0;
     int status, r;
@@ -266,27 +264,24 @@ int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
     for (int stale = 0; r == 0; stale++) {
         /* Into a buffer for any reply: a stale one may be of another type. */
         r = sv_helper_recv(sock, proto, SV_HELPER_DIR_REPLY, &hdr, buf.bytes, sizeof(buf.bytes),
-                           got, &ngot, &status);
+                           rep_fds, &ngot, &status);
         if (r < 0 || hdr.seq == *seq)
             break;
         /* A reply to a request of an earlier requester on this socket
          * (one that died mid-call): drop it, a bounded number of them. */
-        sv_helper_close_fds(got, ngot);
+        sv_helper_close_fds(rep_fds, ngot);
         if (stale == SV_HELPER_STALE_MAX)
             r = -EPROTO;
     }
+    if (r == 0 && hdr.type != (type | SV_HELPER_REPLY)) {
+        sv_helper_close_fds(rep_fds, ngot);
+        r = -EPROTO;
+    }
     if (r < 0)
         return r;
-    if (hdr.type != (type | SV_HELPER_REPLY) || (!rep_fds && ngot)) {
-        sv_helper_close_fds(got, ngot);
-        return -EPROTO;
-    }
     /* Same type, so the decoder checked it is exactly rep_len bytes. */
     memcpy(rep, buf.bytes, rep_len);
-    if (ret_nfds)
-        *ret_nfds = ngot;
-    else
-        sv_helper_close_fds(got, ngot);
+    *ret_nfds = ngot;
     return status;
 }
 

@@ -179,9 +179,8 @@ int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
  * Requester side: send request (type, fresh seq from *seq), wait for its
  * reply, check it answers that type (replies with another seq, left for an
  * earlier requester on the same socket, are dropped: at most
- * SV_HELPER_STALE_MAX of them).  rep (rep_len must be the
- * reply size) and rep_fds/ret_nfds (room for SV_HELPER_MAX_FDS) receive the
- * reply; rep_fds may be NULL only for types whose replies carry no fds.
+ * SV_HELPER_STALE_MAX of them).  rep (rep_len must be the reply size) and
+ * rep_fds/ret_nfds (room for SV_HELPER_MAX_FDS) receive the reply.
  * Returns the helper's status (0 or -errno), or a transport/protocol error
  * (negative errno as sv_helper_recv, -EPROTO for a mismatched reply).  The
  * caller serialises calls on one socket.

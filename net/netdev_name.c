@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const prefixes[SV_NETDEV_PREFIX_COUNT] = {
+const char *const sv_netdev_prefixes[SV_NETDEV_PREFIX_COUNT] = {
     [SV_NETDEV_VNET] = "vnet",
     [SV_NETDEV_MACVTAP] = "macvtap",
     [SV_NETDEV_MACVLAN] = "macvlan",
@@ -18,14 +18,9 @@ void sv_netdev_names_init(sv_netdev_names *n)
         n->last[i] = -1;
 }
 
-const char *sv_netdev_prefix_str(sv_netdev_prefix p)
-{
-    return prefixes[p];
-}
-
 long long sv_netdev_id_limit(sv_netdev_prefix p)
 {
-    size_t digits = SV_NETDEV_NAME_MAX - 1 - strlen(prefixes[p]);
+    size_t digits = SV_NETDEV_NAME_MAX - 1 - strlen(sv_netdev_prefixes[p]);
     long long limit = 1;
 
     for (size_t i = 0; i < digits && limit <= INT_MAX; i++)
@@ -37,11 +32,11 @@ bool sv_netdev_name_parse(const char *name, sv_netdev_prefix *ret_prefix,
                           long long *ret_id)
 {
     for (int p = 0; p < SV_NETDEV_PREFIX_COUNT; p++) {
-        size_t plen = strlen(prefixes[p]);
+        size_t plen = strlen(sv_netdev_prefixes[p]);
         const char *d = name + plen;
         long long id = 0;
 
-        if (strncmp(name, prefixes[p], plen) != 0 || *d == '\0')
+        if (strncmp(name, sv_netdev_prefixes[p], plen) != 0 || *d == '\0')
             continue;
         if (d[0] == '0' && d[1] != '\0')
             return false;
@@ -89,7 +84,7 @@ int sv_netdev_names_next(sv_netdev_names *n, sv_netdev_prefix p,
         if (n->last[p] >= limit - 1)
             n->last[p] = -1;
         n->last[p]++;
-        snprintf(name, sizeof(name), "%s%lld", prefixes[p], n->last[p]);
+        snprintf(name, sizeof(name), "%s%lld", sv_netdev_prefixes[p], n->last[p]);
         if (!exists(name, opaque)) {
             memcpy(ret_name, name, SV_NETDEV_NAME_MAX);
             return 0;

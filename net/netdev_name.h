@@ -30,7 +30,8 @@ typedef bool (*sv_netdev_exists_fn)(const char *name, void *opaque);
 
 void sv_netdev_names_init(sv_netdev_names *n);
 
-const char *sv_netdev_prefix_str(sv_netdev_prefix p);
+/* "vnet", "macvtap", "macvlan" */
+extern const char *const sv_netdev_prefixes[SV_NETDEV_PREFIX_COUNT];
 
 /* Ids run from 0 to this minus one: min(INT_MAX, 10^(15 - strlen(prefix))),
  * so a name never exceeds 15 characters and the id fits an int. */

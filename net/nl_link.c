@@ -67,7 +67,6 @@ static void fill_info(struct rtnl_link *l, sv_link_info *info)
     if (kind)
         strncpy(info->kind, kind, sizeof(info->kind) - 1);
     info->ifindex = rtnl_link_get_ifindex(l);
-    info->master = rtnl_link_get_master(l);
 }
 
 int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret)
@@ -82,15 +81,6 @@ int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret)
         return nl2errno(r);
     fill_info(l, ret);
     return 0;
-}
-
-bool sv_nl_link_exists(sv_nl *nl, const char *name)
-{
-    sv_link_info info;
-
-    /* Anything but a clear "no such device" counts as existing, so a
-     * netlink hiccup makes us skip a name rather than reuse one. */
-    return sv_nl_link_get(nl, name, &info) != -ENODEV;
 }
 
 int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque)
@@ -123,17 +113,16 @@ static int set_mac(struct rtnl_link *l, const uint8_t *mac)
     return 0;
 }
 
-int sv_nl_macv_create(sv_nl *nl, sv_macv_type type, const char *name,
-                      int parent_ifindex, uint32_t mode,
-                      const uint8_t *mac, uint32_t mtu)
+int sv_nl_macv_create(sv_nl *nl, bool macvtap, const char *name, int parent_ifindex,
+                      uint32_t mode, const uint8_t *mac, uint32_t mtu)
 {
     _cleanup_link_ struct rtnl_link *l = NULL;
     int r;
 
-    l = type == SV_MACV_MACVTAP ? rtnl_link_macvtap_alloc() : rtnl_link_macvlan_alloc();
+    l = macvtap ? rtnl_link_macvtap_alloc() : rtnl_link_macvlan_alloc();
     if (!l)
         return -ENOMEM;
-    r = type == SV_MACV_MACVTAP ? rtnl_link_macvtap_set_mode(l, mode)
+    r = macvtap ? rtnl_link_macvtap_set_mode(l, mode)
                                 : rtnl_link_macvlan_set_mode(l, mode);
     if (r < 0)
         return nl2errno(r);

@@ -19,29 +19,22 @@ typedef struct sv_link_info {
     char name[SV_NETDEV_NAME_MAX];
     int ifindex;
     char kind[16];  /* IFLA_INFO_KIND ("tun", "bridge", "macvtap"...) or "" */
-    int master;     /* ifindex of the bridge it is enslaved to, or 0 */
 } sv_link_info;
-
-typedef enum sv_macv_type {
-    SV_MACV_MACVTAP,
-    SV_MACV_MACVLAN,
-} sv_macv_type;
 
 int sv_nl_open(sv_nl **ret);
 
 /* -ENODEV when there is no such device. */
 int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret);
-bool sv_nl_link_exists(sv_nl *nl, const char *name);
 
 typedef void (*sv_nl_link_fn)(const sv_link_info *link, void *opaque);
 /* Call fn for every link of the helper's network namespace. */
 int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque);
 
-/* Create a macvtap/macvlan named name on parent (mode: MACVLAN_MODE_*),
- * failing with -EEXIST if the name is taken.  mac may be NULL, mtu 0. */
-int sv_nl_macv_create(sv_nl *nl, sv_macv_type type, const char *name,
-                      int parent_ifindex, uint32_t mode,
-                      const uint8_t *mac, uint32_t mtu);
+/* Create a macvtap (else a macvlan) named name on parent (mode:
+ * MACVLAN_MODE_*), failing with -EEXIST if the name is taken.  mac may be
+ * NULL, mtu 0. */
+int sv_nl_macv_create(sv_nl *nl, bool macvtap, const char *name, int parent_ifindex,
+                      uint32_t mode, const uint8_t *mac, uint32_t mtu);
 
 int sv_nl_link_delete(sv_nl *nl, int ifindex);
 

@@ -24,7 +24,7 @@ static int parse_line(sv_owned *t, const char *line)
 
     if (sscanf(line, "last %15s %lld%n", word, &last, &end) == 2 && line[end] == '\0') {
         for (int i = 0; i < SV_NETDEV_PREFIX_COUNT; i++)
-            if (strcmp(word, sv_netdev_prefix_str(i)) == 0) {
+            if (strcmp(word, sv_netdev_prefixes[i]) == 0) {
                 sv_netdev_names_set_last(&t->names, i, last);
                 return 0;
             }
@@ -96,7 +96,7 @@ int sv_owned_save(const sv_owned *t)
     len = (size_t)snprintf(buf, size, "%s\n", STATE_MAGIC);
     for (int i = 0; i < SV_NETDEV_PREFIX_COUNT; i++)
         len += (size_t)snprintf(buf + len, size - len, "last %s %lld\n",
-                                sv_netdev_prefix_str(i), t->names.last[i]);
+                                sv_netdev_prefixes[i], t->names.last[i]);
     for (size_t i = 0; i < t->n; i++)
         len += (size_t)snprintf(buf + len, size - len, "dev %s %d %d\n",
                                 t->entries[i].name, t->entries[i].ifindex,

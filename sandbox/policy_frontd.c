@@ -17,7 +17,7 @@
 
 #include "sv_policy.h"
 
-const sv_sc_rule sv_policy_frontd[] = {
+static const sv_sc_rule rules[] = {
     /* threads only: clone must share the thread group; clone3 cannot be
      * checked (its flags are in memory), so glibc is told it is absent
      * and falls back to clone */
@@ -62,3 +62,5 @@ const sv_sc_rule sv_policy_frontd[] = {
     SV_SC(getrandom),
     SV_SC_END,
 };
+
+const sv_sc_profile sv_profile_frontd = SV_PROFILE("frontd", rules);

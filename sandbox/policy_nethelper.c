@@ -15,7 +15,7 @@
 
 #include "sv_policy.h"
 
-const sv_sc_rule sv_policy_nethelper[] = {
+static const sv_sc_rule rules[] = {
     SV_SC_ARGS(socket, 2, SV_EQ(0, AF_NETLINK), SV_EQ(2, NETLINK_ROUTE)),
     SV_SC(bind), SV_SC(getsockname), SV_SC(setsockopt), SV_SC(sendto), SV_SC(sendmsg),
     SV_SC(recvfrom), SV_SC(recvmsg),
@@ -34,3 +34,5 @@ const sv_sc_rule sv_policy_nethelper[] = {
     SV_SC_ARGS(prctl, 1, SV_EQ(0, PR_GET_SECCOMP)),
     SV_SC_END,
 };
+
+const sv_sc_profile sv_profile_nethelper = SV_PROFILE("nethelper", rules);

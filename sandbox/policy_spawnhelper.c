@@ -9,8 +9,10 @@
  */
 #include "sv_policy.h"
 
-const sv_sc_rule sv_policy_spawnhelper[] = {
+static const sv_sc_rule rules[] = {
     SV_SC(recvmsg), SV_SC(sendmsg),
     SV_SC_ARGS(pidfd_send_signal, 1, SV_EQ(3, 0)),
     SV_SC_END,
 };
+
+const sv_sc_profile sv_profile_spawnhelper = SV_PROFILE("spawnhelper", rules);

@@ -290,13 +290,13 @@ static void test_serve(void **state)
         _exit(0);
     }
     assert_int_equal(sv_helper_call(sv[0], &proto, &seq, SV_HELPER_PING, &ping, sizeof(ping),
-                                    NULL, 0, &pong, sizeof(pong), NULL, NULL), 0);
+                                    NULL, 0, &pong, sizeof(pong), rfds, &n), 0);
     assert_int_equal(pong.nonce, 77);
     assert_int_equal(pong.version, 7);
     assert_string_equal(pong.name, "test");
     req.a = 666;
     assert_int_equal(sv_helper_call(sv[0], &proto, &seq, T_ECHO, &req, sizeof(req),
-                                    NULL, 0, &rep, sizeof(rep), NULL, NULL), -EPERM);
+                                    NULL, 0, &rep, sizeof(rep), rfds, &n), -EPERM);
     assert_int_equal(sv_helper_call(sv[0], &proto, &seq, T_FDS, &freq, sizeof(freq),
                                     NULL, 0, &rep, sizeof(rep), rfds, &n), 0);
     assert_int_equal(n, 3);
@@ -316,7 +316,7 @@ static void test_serve(void **state)
         close(spare);
         req.a = 1;
         assert_int_equal(sv_helper_call(sv[0], &proto, &seq, T_ECHO, &req, sizeof(req),
-                                        NULL, 0, &rep, sizeof(rep), NULL, NULL), 0);
+                                        NULL, 0, &rep, sizeof(rep), rfds, &n), 0);
         assert_int_equal(rep.sum, 3);
         after = dup(0);
         assert_int_equal(after, before);
