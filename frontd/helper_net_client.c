@@ -136,8 +136,9 @@ int sv_net_link_delete(sv_net_client *c, const char *name)
     return r < 0 ? fail(r, "delete", name) : 0;
 }
 
-int sv_net_link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t mtu,
-                    const uint8_t *mac)
+/* LINK_SET; bridge is used with SV_NET_SET_BRIDGE. */
+static int link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t mtu,
+                    const uint8_t *mac, const char *bridge)
 {
     sv_net_link_set_req req = { .flags = flags };
     sv_helper_empty_rep rep;
@@ -147,22 +148,23 @@ int sv_net_link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t
         req.mtu = mtu;
     if ((flags & SV_NET_SET_MAC) && mac)
         memcpy(req.mac, mac, sizeof(req.mac));
+    if (r == 0 && (flags & SV_NET_SET_BRIDGE))
+        r = copy_name(req.bridge, bridge);
     if (r == 0)
         r = call(c, SV_NET_LINK_SET, &req, sizeof(req), &rep, sizeof(rep), NULL, NULL);
-    return r < 0 ? fail(r, "set link", name) : 0;
+    return r < 0 ? fail(r, (flags & SV_NET_SET_BRIDGE) ? "attach to bridge" : "set link", name)
+                 : 0;
+}
+
+int sv_net_link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t mtu,
+                    const uint8_t *mac)
+{
+    return link_set(c, name, flags, mtu, mac, NULL);
 }
 
 int sv_net_bridge_attach(sv_net_client *c, const char *name, const char *bridge)
 {
-    sv_net_bridge_attach_req req;
-    sv_helper_empty_rep rep;
-    int r = copy_name(req.name, name);
-
-    if (r == 0)
-        r = copy_name(req.bridge, bridge);
-    if (r == 0)
-        r = call(c, SV_NET_BRIDGE_ATTACH, &req, sizeof(req), &rep, sizeof(rep), NULL, NULL);
-    return r < 0 ? fail(r, "attach to bridge", name) : 0;
+    return link_set(c, name, SV_NET_SET_BRIDGE, 0, NULL, bridge);
 }
 
 int sv_net_list_owned(sv_net_client *c, sv_net_owned **ret, size_t *ret_n)

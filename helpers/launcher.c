@@ -120,14 +120,6 @@ static int path_join(char *out, const char *a, const char *b)
     return snprintf(out, PATH_MAX, "%s%s", a, b) >= PATH_MAX ? -ENAMETOOLONG : 0;
 }
 
-/* An absolute directory from the environment, else fallback. */
-static const char *env_dir(const char *name, const char *fallback)
-{
-    const char *v = getenv(name);
-
-    return v && v[0] == '/' ? v : fallback;
-}
-
 /* ---- directories ------------------------------------------------------ */
 
 /* mkdir -p, then make the last component owner:mode (never through a
@@ -157,30 +149,38 @@ static int make_dir(const char *path, uid_t owner, gid_t group, mode_t mode)
     return r;
 }
 
-/* The places sv_store_paths_get gives frontd (util/sv_store.h); the
+/* $var/sepvirt<leaf>, else $HOME/<fallback>/sepvirt<leaf>. */
+static int xdg_dir(char *out, const char *var, const char *fallback, const char *leaf)
+{
+    const char *v = getenv(var), *home = getenv("HOME");
+
+    if (v && v[0] == '/')
+        return snprintf(out, PATH_MAX, "%s/sepvirt%s", v, leaf) >= PATH_MAX ? -ENAMETOOLONG : 0;
+    if (!fallback || !home || home[0] != '/')
+        return -ENOENT;
+    return snprintf(out, PATH_MAX, "%s/%s/sepvirt%s", home, fallback, leaf) >= PATH_MAX
+               ? -ENAMETOOLONG : 0;
+}
+
+/* The places sv_store_paths_get (util/sv_store.c) gives frontd; the
  * helpers' own directory is the runtime directory's "-priv" sibling. */
 static int setup_paths(launcher *L, const char *root)
 {
-    const char *home = getenv("HOME"), *xrun = env_dir("XDG_RUNTIME_DIR", NULL);
-    char conf[PATH_MAX], data[PATH_MAX], cache[PATH_MAX];
-    int r;
+    int r = 0;
 
     if (root)
         r = path_join(L->config, root, "/config") | path_join(L->state, root, "/state") |
             path_join(L->run, root, "/run");
-    else if (!L->session)
-        r = path_join(L->config, "/etc", "/sepvirt") | path_join(L->state, "/var/lib", "/sepvirt") |
-            path_join(L->run, "/run", "/sepvirt");
-    else if (!home || home[0] != '/')
-        return -ENOENT;
-    else {
-        r = path_join(conf, home, "/.config") | path_join(data, home, "/.local/share") |
-            path_join(cache, home, "/.cache/sepvirt");
-        r |= path_join(L->config, env_dir("XDG_CONFIG_HOME", conf), "/sepvirt") |
-             path_join(L->state, env_dir("XDG_DATA_HOME", data), "/sepvirt") |
-             path_join(L->run, xrun ? xrun : cache, xrun ? "/sepvirt" : "/run");
-    }
-    return r | path_join(L->priv, L->run, "-priv") ? -ENAMETOOLONG : 0;
+    else if (!L->session) {
+        strcpy(L->config, "/etc/sepvirt");
+        strcpy(L->state, "/var/lib/sepvirt");
+        strcpy(L->run, "/run/sepvirt");
+    } else if ((r = xdg_dir(L->config, "XDG_CONFIG_HOME", ".config", "")) == 0 &&
+               (r = xdg_dir(L->state, "XDG_DATA_HOME", ".local/share", "")) == 0 &&
+               (r = xdg_dir(L->run, "XDG_RUNTIME_DIR", NULL, "")) == -ENOENT)
+        /* Without XDG_RUNTIME_DIR libvirt falls back to ~/.cache; so do we. */
+        r = xdg_dir(L->run, "XDG_CACHE_HOME", ".cache", "/run");
+    return r < 0 ? r : path_join(L->priv, L->run, "-priv");
 }
 
 /* config: root's, with frontd's object stores in it; state and run:
@@ -312,7 +312,8 @@ static int plan_pair(jail_plan *jp, int *ours, int dst)
     return 0;
 }
 
-/* argv, fds and privileges of each daemon. */
+/* argv, fds and privileges of each daemon, into jp (zeroed but for
+ * child_ends, -1). */
 static int plan(launcher *L, proc_id id, jail_plan *jp)
 {
     proc *p = &L->procs[id], *net = &L->procs[P_NET], *spawn = &L->procs[P_SPAWN];
@@ -320,8 +321,6 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
     size_t e = 0;
     int r;
 
-    memset(jp, 0, sizeof(*jp));
-    jp->child_ends[0] = jp->child_ends[1] = -1;
     jp->j = (sv_jail){ .path = p->path, .argv = jp->argv, .envp = jp->envp, .fds = jp->fds,
                        .uid = SV_CAPS_KEEP_IDS, .gid = SV_CAPS_KEEP_IDS, .caps = jp->caps,
                        .seccomp = p->d->seccomp, .nofile = p->d->nofile, .cgroup_fd = -1,
@@ -401,22 +400,15 @@ static int spawn_in_leaf(launcher *L, sv_jail *j, const char *leaf, pid_t *ret_p
 static void start_proc(launcher *L, proc_id id)
 {
     proc *p = &L->procs[id];
-    jail_plan jp;
+    jail_plan jp = { .child_ends = { -1, -1 } };
     int r;
 
     p->restart_at_ms = 0;
-    if (find_binary(p) < 0) {
-        sv_helper_log("%s: %s not found; retrying in %d s", p->d->name, p->path,
-                      RESTART_MAX_DELAY_MS / 1000);
-        p->restart_at_ms = now_ms() + RESTART_MAX_DELAY_MS;
-        return;
-    }
-    r = plan(L, id, &jp);
-    if (r == 0)
+    if ((r = find_binary(p)) == 0 && (r = plan(L, id, &jp)) == 0)
         r = spawn_in_leaf(L, &jp.j, p->d->name, &p->pid, &p->pidfd);
     sv_helper_close_fds(jp.child_ends, 2);
     if (r < 0) {
-        sv_helper_log("%s: cannot start: %s", p->d->name, strerror(-r));
+        sv_helper_log("%s: cannot start %s: %s", p->d->name, p->path, strerror(-r));
         p->pid = 0;
         close_fd(&p->front_end);
         close_fd(&p->chan);

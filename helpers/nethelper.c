@@ -250,36 +250,24 @@ static int handle_link_set(void *ctx, const void *reqp, int *fds, size_t nfds,
     nethelper *h = ctx;
     const sv_net_link_set_req *req = reqp;
     uint32_t f = req->flags;
-    sv_link_info link;
+    sv_link_info link, br = { 0 };
     int r;
 
-    if (f == 0 || (f & ~(SV_NET_SET_UP | SV_NET_SET_DOWN | SV_NET_SET_MTU | SV_NET_SET_MAC)) ||
-        ((f & SV_NET_SET_UP) && (f & SV_NET_SET_DOWN)) ||
+    if (f == 0 || (f & ~(SV_NET_SET_UP | SV_NET_SET_DOWN | SV_NET_SET_MTU | SV_NET_SET_MAC |
+                         SV_NET_SET_BRIDGE)) ||
+        ((f & SV_NET_SET_DOWN) && (f & (SV_NET_SET_UP | SV_NET_SET_BRIDGE))) ||
         ((f & SV_NET_SET_MTU) ? req->mtu < 68 || req->mtu > 65535 : req->mtu != 0) ||
         ((f & SV_NET_SET_MAC) ? !mac_ok(req->mac, false) : !sv_helper_zero(req->mac, 6)) ||
+        (!(f & SV_NET_SET_BRIDGE) && !sv_helper_zero(req->bridge, IFNAMSIZ)) ||
         !sv_helper_zero(req->reserved, sizeof(req->reserved)))
         return refuse(-EINVAL, "LINK_SET", "-", "bad field");
-    r = owned_link(h, "LINK_SET", req->name, &link);
-    if (r < 0)
+    if ((r = owned_link(h, "LINK_SET", req->name, &link)) < 0 ||
+        ((f & SV_NET_SET_BRIDGE) && (r = allowed_bridge(h, "LINK_SET", req->bridge, &br)) < 0))
         return r;
     return sv_nl_link_change(h->nl, link.ifindex,
-                             (f & SV_NET_SET_UP) ? 1 : (f & SV_NET_SET_DOWN) ? 0 : -1,
-                             req->mtu, (f & SV_NET_SET_MAC) ? req->mac : NULL, 0);
-}
-
-static int handle_bridge_attach(void *ctx, const void *reqp, int *fds, size_t nfds,
-                                void *repp, int *rep_fds, size_t *rep_nfds)
-{
-    nethelper *h = ctx;
-    const sv_net_bridge_attach_req *req = reqp;
-    sv_link_info link, br;
-    int r = owned_link(h, "BRIDGE_ATTACH", req->name, &link);
-
-    if (r == 0)
-        r = allowed_bridge(h, "BRIDGE_ATTACH", req->bridge, &br);
-    if (r < 0)
-        return r;
-    return sv_nl_link_change(h->nl, link.ifindex, 1, 0, NULL, br.ifindex);
+                             (f & (SV_NET_SET_UP | SV_NET_SET_BRIDGE)) ? 1
+                             : (f & SV_NET_SET_DOWN)                   ? 0 : -1,
+                             req->mtu, (f & SV_NET_SET_MAC) ? req->mac : NULL, br.ifindex);
 }
 
 static int handle_list_owned(void *ctx, const void *reqp, int *fds, size_t nfds,
@@ -311,7 +299,6 @@ static const sv_helper_dispatch dispatch_front[] = {
     { SV_NET_MACVTAP_CREATE, handle_macvtap_create },
     { SV_NET_LINK_DELETE, handle_link_delete },
     { SV_NET_LINK_SET, handle_link_set },
-    { SV_NET_BRIDGE_ATTACH, handle_bridge_attach },
     { SV_NET_LIST_OWNED, handle_list_owned },
 };
 

@@ -15,7 +15,7 @@
 
 #include "helper_proto.h"
 
-#define SV_HELPER_NET_VERSION 3
+#define SV_HELPER_NET_VERSION 4
 
 enum sv_net_type {
     SV_NET_PING = SV_HELPER_PING,
@@ -23,8 +23,7 @@ enum sv_net_type {
     SV_NET_MACVTAP_CREATE = 3,
     SV_NET_LINK_DELETE = 4,
     SV_NET_LINK_SET = 5,
-    SV_NET_BRIDGE_ATTACH = 6,
-    SV_NET_LIST_OWNED = 7,
+    SV_NET_LIST_OWNED = 6,
 };
 
 #define SV_NET_MAX_QUEUES 8
@@ -76,29 +75,28 @@ typedef struct sv_net_link_name_req {
     char name[IFNAMSIZ];
 } sv_net_link_name_req;
 
-/* LINK_SET: on an owned device, apply the fields whose flag is set. */
+/* LINK_SET: on an owned device, apply the fields whose flag is set; the
+ * others are zero.  BRIDGE attaches it to a bridge the config allows and
+ * brings it up. */
 enum {
     SV_NET_SET_UP = 1u << 0,
     SV_NET_SET_DOWN = 1u << 1,
     SV_NET_SET_MTU = 1u << 2,
     SV_NET_SET_MAC = 1u << 3,
+    SV_NET_SET_BRIDGE = 1u << 4,
 };
 typedef struct sv_net_link_set_req {
     char name[IFNAMSIZ];
-    uint32_t flags;          /* SV_NET_SET_*; UP and DOWN exclusive */
-    uint32_t mtu;
+    uint32_t flags;          /* SV_NET_SET_*; DOWN excludes UP and BRIDGE */
+    uint32_t mtu;            /* 68..65535 */
     uint8_t mac[6];          /* unicast */
     uint8_t reserved[2];
+    char bridge[IFNAMSIZ];
 } sv_net_link_set_req;
 
-/* BRIDGE_ATTACH: owned device → allowed bridge. */
-typedef struct sv_net_bridge_attach_req {
-    char name[IFNAMSIZ];
-    char bridge[IFNAMSIZ];
-} sv_net_bridge_attach_req;
-
-/* LIST_OWNED (sv_helper_list_req): page through the ownership table (after dropping entries
- * whose device is gone), so frontd can reconcile and delete orphans. */
+/* LIST_OWNED (sv_helper_list_req): page through the ownership table (after
+ * dropping entries whose device is gone), so frontd can reconcile and
+ * delete orphans. */
 enum {
     SV_NET_KIND_TAP = 1,
     SV_NET_KIND_MACVTAP = 2,
@@ -119,8 +117,7 @@ typedef struct sv_net_list_rep {
 /* No implicit padding anywhere: every byte on the wire is a named field. */
 _Static_assert(sizeof(sv_net_create_req) == 40, "create layout");
 _Static_assert(sizeof(sv_net_link_rep) == 24, "link_rep layout");
-_Static_assert(sizeof(sv_net_link_set_req) == 32, "link_set layout");
-_Static_assert(sizeof(sv_net_bridge_attach_req) == 32, "bridge_attach layout");
+_Static_assert(sizeof(sv_net_link_set_req) == 48, "link_set layout");
 _Static_assert(sizeof(sv_net_list_rep) == 8 + 24 * SV_NET_LIST_MAX, "list_rep layout");
 
 /* The table both ends check every message against.  A function rather than
@@ -136,8 +133,6 @@ static inline const sv_helper_proto *sv_helper_net_proto(void)
         { SV_NET_LINK_DELETE, "LINK_DELETE", sizeof(sv_net_link_name_req), 0,
           sizeof(sv_helper_empty_rep), 0 },
         { SV_NET_LINK_SET, "LINK_SET", sizeof(sv_net_link_set_req), 0,
-          sizeof(sv_helper_empty_rep), 0 },
-        { SV_NET_BRIDGE_ATTACH, "BRIDGE_ATTACH", sizeof(sv_net_bridge_attach_req), 0,
           sizeof(sv_helper_empty_rep), 0 },
         { SV_NET_LIST_OWNED, "LIST_OWNED", sizeof(sv_helper_list_req), 0,
           sizeof(sv_net_list_rep), 0 },

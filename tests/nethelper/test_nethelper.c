@@ -85,7 +85,7 @@ static void test_tap(nh_helper *h)
           nh_link_has(name, "vnet_hdr"), "%s has mtu 1400, the MAC and vnet_hdr", name);
     nh_ok(!nh_link_has(name, "master"), "%s is not attached to a bridge", name);
     nh_ok(sv_net_bridge_attach(h->client, name, "br0") == 0 && nh_link_has(name, "master br0"),
-          "BRIDGE_ATTACH puts %s into br0", name);
+          "LINK_SET with BRIDGE puts %s into br0", name);
     mac[5] = 0x57;
     nh_ok(sv_net_link_set(h->client, name, SV_NET_SET_DOWN | SV_NET_SET_MTU | SV_NET_SET_MAC,
                           1280, mac) == 0 &&

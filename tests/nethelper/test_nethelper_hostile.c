@@ -101,7 +101,7 @@ static void test_ownership(void)
 {
     sv_net_link_name_req del;
     sv_net_link_set_req set;
-    sv_net_bridge_attach_req att;
+    sv_net_link_set_req att;
 
     name_req(&del, "eth0");
     refused("delete eth0", -EPERM, SV_NET_LINK_DELETE, &del, sizeof(del));
@@ -141,16 +141,24 @@ static void test_ownership(void)
     refused("set a multicast MAC", -EINVAL, SV_NET_LINK_SET, &set, sizeof(set));
 
     memset(&att, 0, sizeof(att));
+    att.flags = SV_NET_SET_BRIDGE;
     strcpy(att.name, "eth0");
     strcpy(att.bridge, "br0");
-    refused("attach eth0 to br0", -EPERM, SV_NET_BRIDGE_ATTACH, &att, sizeof(att));
+    refused("attach eth0 to br0", -EPERM, SV_NET_LINK_SET, &att, sizeof(att));
     strcpy(att.name, owned_tap);
     strcpy(att.bridge, "brx");
-    refused("attach an owned tap to a bridge not allowed", -EPERM, SV_NET_BRIDGE_ATTACH,
+    refused("attach an owned tap to a bridge not allowed", -EPERM, SV_NET_LINK_SET,
             &att, sizeof(att));
     strcpy(att.bridge, "notbr");
-    refused("attach to an allowed name that is not a bridge", -ENODEV, SV_NET_BRIDGE_ATTACH,
+    refused("attach to an allowed name that is not a bridge", -ENODEV, SV_NET_LINK_SET,
             &att, sizeof(att));
+    att.flags = SV_NET_SET_BRIDGE | SV_NET_SET_DOWN;
+    strcpy(att.bridge, "br0");
+    refused("attach to a bridge and set down at once", -EINVAL, SV_NET_LINK_SET, &att,
+            sizeof(att));
+    att.flags = SV_NET_SET_UP;
+    refused("a bridge name without the BRIDGE flag", -EINVAL, SV_NET_LINK_SET, &att,
+            sizeof(att));
 }
 
 static void test_create(void)
