@@ -26,6 +26,9 @@
 
 qemu_driver qemu_drv;
 
+static pthread_t autostart_thread;
+static bool autostart_started;
+
 /* virDomainCreateFlags, virDomainDestroyFlags, virDomainShutdownFlags / virDomainRebootFlags */
 enum {
     START_AUTODESTROY = 2,
@@ -38,6 +41,24 @@ enum { RUNNING_UNPAUSED = 5 };
 
 /* ---- start / destroy ------------------------------------------------------ */
 
+/* Guests run the "qemu" kind of the launcher's spawn.conf, never a binary
+ * the domain names; an <emulator> asking for another one is refused. */
+static int check_emulator(const sv_domain_def *def)
+{
+    const char *base;
+
+    if (!def->emulator)
+        return 0;
+    base = strrchr(def->emulator, '/');
+    base = base ? base + 1 : def->emulator;
+    if (strcmp(base, "qemu-system-x86_64") == 0)
+        return 0;
+    sv_report(SV_FROM_QEMU, SV_ERR_CONFIG_UNSUPPORTED,
+              "emulator '%s': guests run the 'qemu' kind of spawn.conf (qemu-system-x86_64)",
+              def->emulator);
+    return -1;
+}
+
 static int qemu_domain_start(sv_domain_obj *d, unsigned flags)
 {
     /* Destroying the guest when the starting connection closes needs the
@@ -47,6 +68,8 @@ static int qemu_domain_start(sv_domain_obj *d, unsigned flags)
                   "autodestroy is not supported by this driver");
         return -1;
     }
+    if (check_emulator(sv_domain_obj_def(d)) < 0)
+        return -1;
     return qemu_process_start(d, flags);
 }
 
@@ -227,8 +250,6 @@ static int make_dir(const char *path)
 int sv_qemu_driver_init(void)
 {
     const sv_frontd_paths *paths = sv_frontd_paths_get();
-    pthread_attr_t attr;
-    pthread_t t;
 
     if (!sv_helper_conn_launched())
         return 0;
@@ -243,11 +264,9 @@ int sv_qemu_driver_init(void)
     qemu_reconnect_all();
     sv_hv_driver_register(&qemu_hv_driver);
     /* Autostart must not delay serving clients (a start takes a while). */
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, autostart_main, NULL) != 0)
+    autostart_started = pthread_create(&autostart_thread, NULL, autostart_main, NULL) == 0;
+    if (!autostart_started)
         fprintf(stderr, "sepvirt-frontd: cannot start the autostart thread\n");
-    pthread_attr_destroy(&attr);
     return 0;
 }
 
@@ -259,18 +278,25 @@ void sv_qemu_driver_shutdown(void)
     if (!sv_hv_driver_get())
         return;
     sv_hv_driver_register(NULL);
-    /* The guests keep running; only our monitor connections close. */
+    if (autostart_started)
+        pthread_join(autostart_thread, NULL);
+    autostart_started = false;
+    /* The guests keep running; only our monitor connections close (each
+     * under the domain's job, so no work in progress uses it). */
     if (sv_domain_list(SV_LIST_DOMAINS_ACTIVE, &doms, &n) == 0) {
         for (size_t i = 0; i < n; i++) {
             sv_domain_obj *d = doms[i];
             qemu_vm *vm;
-            sv_qmp *mon;
+            sv_qmp *mon = NULL;
 
             qemu_obj_lock(d);
-            vm = d->priv;
-            mon = vm ? vm->mon : NULL;
-            if (vm)
-                vm->mon = NULL;
+            if (sv_obj_begin_job(&d->obj) == 0) {
+                vm = d->priv;
+                mon = vm ? vm->mon : NULL;
+                if (vm)
+                    vm->mon = NULL;
+                sv_obj_end_job(&d->obj);
+            }
             qemu_obj_unlock(d);
             if (mon) {
                 sv_qmp_close(mon);
@@ -279,6 +305,7 @@ void sv_qemu_driver_shutdown(void)
         }
         sv_objlist_collect_free((sv_obj **)doms, n);
     }
+    qemu_defer_drain();
     qemu_status_close();
     free(qemu_drv.run_dir);
     free(qemu_drv.log_dir);

@@ -60,7 +60,8 @@ static void after_stop(sv_domain_obj *d, qemu_vm *vm, sv_domain_lifecycle_action
     case SV_DOMAIN_LIFECYCLE_RESTART:
     case SV_DOMAIN_LIFECYCLE_RENAME_RESTART:
     case SV_DOMAIN_LIFECYCLE_COREDUMP_RESTART:
-        qemu_defer(d, QEMU_WORK_FAKE_REBOOT);
+        if (!vm->stopping)
+            qemu_defer(d, QEMU_WORK_FAKE_REBOOT);
         break;
     case SV_DOMAIN_LIFECYCLE_PRESERVE:
         break;
@@ -75,6 +76,7 @@ static void after_stop(sv_domain_obj *d, qemu_vm *vm, sv_domain_lifecycle_action
 static void on_shutdown(sv_domain_obj *d, qemu_vm *vm, const sv_json *data)
 {
     const sv_domain_def *def = sv_domain_obj_def(d);
+    const char *reason = NULL;
     bool guest = false;
     int detail = EVENT_SHUTDOWN_FINISHED;
 
@@ -83,15 +85,22 @@ static void on_shutdown(sv_domain_obj *d, qemu_vm *vm, const sv_json *data)
         return;
     vm->got_shutdown = true;
     if (vm->fake_reboot || def->on_poweroff == SV_DOMAIN_LIFECYCLE_RESTART) {
-        /* The stop is momentary: no state change, no event. */
-        qemu_defer(d, QEMU_WORK_FAKE_REBOOT);
+        /* The stop is momentary: no state change, no event (libvirt's
+         * rule, which holds even for the SIGTERM of a destroy). */
+        if (!vm->stopping)
+            qemu_defer(d, QEMU_WORK_FAKE_REBOOT);
         return;
     }
     if (data && sv_json_get_bool(data, "guest", &guest))
         detail = guest ? EVENT_SHUTDOWN_GUEST : EVENT_SHUTDOWN_HOST;
     sv_domain_set_state(d, SV_DOMAIN_SHUTDOWN, SHUTDOWN_UNKNOWN);
     emit(d, SV_DOMAIN_EVENT_SHUTDOWN, detail);
-    after_stop(d, vm, def->on_poweroff);
+    /* With on_reboot destroy QEMU runs with -no-reboot: a guest reboot
+     * arrives as a SHUTDOWN of reason guest-reset. */
+    if (data && sv_json_get_string(data, "reason", &reason) && strcmp(reason, "guest-reset") == 0)
+        after_stop(d, vm, def->on_reboot);
+    else
+        after_stop(d, vm, def->on_poweroff);
 }
 
 static void on_panic(sv_domain_obj *d, qemu_vm *vm)
@@ -132,6 +141,8 @@ void qemu_event_cb(sv_qmp *mon, const char *event, const sv_json *data, void *op
             qemu_status_save(d);
         }
     } else if (strcmp(event, "RESET") == 0) {
+        /* A reset (ours or the guest's) ends a pending ACPI reboot. */
+        vm->fake_reboot = false;
         sv_event_domain_reboot(d->obj.name, d->obj.uuid, d->obj.id);
     } else if (strcmp(event, "GUEST_PANICKED") == 0) {
         on_panic(d, vm);
@@ -157,6 +168,11 @@ void qemu_eof_cb(sv_qmp *mon, void *opaque)
 }
 
 /* ---- work under the job ------------------------------------------------- */
+
+/* Work threads still running; shutdown waits for them. */
+static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER;
+static unsigned work_running;
 
 typedef struct work {
     sv_domain_obj *d;       /* referenced */
@@ -234,7 +250,19 @@ static void *work_main(void *arg)
 out:
     sv_obj_unref(&d->obj);
     free(w);
+    pthread_mutex_lock(&work_lock);
+    if (--work_running == 0)
+        pthread_cond_broadcast(&work_cond);
+    pthread_mutex_unlock(&work_lock);
     return NULL;
+}
+
+void qemu_defer_drain(void)
+{
+    pthread_mutex_lock(&work_lock);
+    while (work_running > 0)
+        pthread_cond_wait(&work_cond, &work_lock);
+    pthread_mutex_unlock(&work_lock);
 }
 
 void qemu_defer(sv_domain_obj *d, qemu_work what)
@@ -249,10 +277,17 @@ void qemu_defer(sv_domain_obj *d, qemu_work what)
     w->what = what;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_mutex_lock(&work_lock);
+    work_running++;
+    pthread_mutex_unlock(&work_lock);
     if (pthread_create(&t, &attr, work_main, w) != 0) {
         fprintf(stderr, "sepvirt-frontd: cannot start a thread for domain %s\n", d->obj.name);
         sv_obj_unref(&d->obj);
         free(w);
+        pthread_mutex_lock(&work_lock);
+        if (--work_running == 0)
+            pthread_cond_broadcast(&work_cond);
+        pthread_mutex_unlock(&work_lock);
     }
     pthread_attr_destroy(&attr);
 }

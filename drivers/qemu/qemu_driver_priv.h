@@ -134,6 +134,8 @@ typedef enum {
 /* d locked: do w for the current run of d on a thread of its own, under
  * the domain's job. */
 void qemu_defer(sv_domain_obj *d, qemu_work w);
+/* Wait until no deferred work runs (daemon shutdown). */
+void qemu_defer_drain(void);
 
 /* ---- qemu_status.c ---------------------------------------------------- */
 

@@ -167,6 +167,7 @@ lc_stop_daemon() {
 }
 
 # A test guest's XML: lc_domain_xml NAME [EXTRA-CMDLINE [DEVICES-XML]]
+# ($LC_XML_EXTRA goes after <features>, e.g. <on_poweroff>).
 lc_domain_xml() {
     cat <<EOF
 <domain type='qemu'>
@@ -180,6 +181,7 @@ lc_domain_xml() {
     <cmdline>console=ttyS0 quiet ${2:-}</cmdline>
   </os>
   <features><acpi/></features>
+  ${LC_XML_EXTRA:-}
   <devices>
     ${3:-}
     <serial type='pty'/>
@@ -246,6 +248,15 @@ lc_shutdown_wait() {
         lc_wait_state "$1" "shut off (shutdown)" 2 && return 0
     done
     return 1
+}
+
+# Type a line on the guest's serial console (its shell), through the
+# socket frontd made for the port.
+lc_serial_type() {
+    local sock; sock="$LC_RUN/qemu/$(lc_cli domuuid "$1")/serial0.sock"
+    # Held open a moment: QEMU reads as fast as the UART takes it, and what
+    # is unread when the connection closes is lost.
+    { printf '\n%s\n' "$2"; sleep 2; } | timeout 5 socat -u - "UNIX-CONNECT:$sock"
 }
 
 # ---- events --------------------------------------------------------------------
