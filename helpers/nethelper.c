@@ -74,28 +74,35 @@ static void reserve_name(const sv_link_info *l, void *opaque)
     sv_netdev_names_reserve(opaque, l->name);
 }
 
-/* Drop table entries whose device is gone (a tap whose last fd closed, a
- * device deleted behind our back, a name now held by another ifindex);
- * at start also move the counters past every device that exists. */
+/* The device of table entry e, if it is still the one we created; if it
+ * is gone (a tap whose last fd closed, a device deleted behind our back)
+ * or its name now belongs to another ifindex, e is dropped: -ENODEV. */
+static int check_owned(nethelper *h, sv_owned_entry *e, sv_link_info *ret)
+{
+    int r = sv_nl_link_get(h->nl, e->name, ret);
+
+    if (r == 0 && ret->ifindex != e->ifindex)
+        r = -ENODEV;
+    if (r == -ENODEV)
+        sv_owned_remove(&h->owned, e->name);
+    return r;
+}
+
+/* Drop the table entries whose device is gone; at start also move the
+ * counters past every device that exists. */
 static int reconcile(nethelper *h, bool reserve)
 {
     int r = reserve ? sv_nl_link_foreach(h->nl, reserve_name, &h->owned.names) : 0;
+    sv_link_info l;
 
-    for (size_t i = h->owned.n; r == 0 && i-- > 0;) {
-        sv_owned_entry *e = &h->owned.entries[i];
-        sv_link_info l;
-        int g = sv_nl_link_get(h->nl, e->name, &l);
-
-        if (g == -ENODEV || (g == 0 && l.ifindex != e->ifindex))
-            sv_owned_remove(&h->owned, e->name);
-        else if (g < 0)
-            r = g;
-    }
+    for (size_t i = h->owned.n; r == 0 && i-- > 0;)
+        if ((r = check_owned(h, &h->owned.entries[i], &l)) == -ENODEV)
+            r = 0;
     save_state(h);
     return r;
 }
 
-/* An owned device by name, still the one we created (same ifindex). */
+/* An owned device by name, still the one we created. */
 static int owned_link(nethelper *h, const char *what, const char name[IFNAMSIZ],
                       sv_link_info *ret)
 {
@@ -107,13 +114,8 @@ static int owned_link(nethelper *h, const char *what, const char name[IFNAMSIZ],
     e = sv_owned_find(&h->owned, name);
     if (!e)
         return refuse(-EPERM, what, name, "not created by this helper");
-    r = sv_nl_link_get(h->nl, name, ret);
-    if (r == 0 && ret->ifindex != e->ifindex)
-        r = -ENODEV;
-    if (r == -ENODEV) {
-        sv_owned_remove(&h->owned, name);
+    if ((r = check_owned(h, e, ret)) == -ENODEV)
         save_state(h);
-    }
     return r;
 }
 

@@ -2,7 +2,6 @@
 #include "nl_link.h"
 
 #include <errno.h>
-#include <linux/if_link.h>
 #include <net/if.h>
 #include <string.h>
 
@@ -35,13 +34,6 @@ static void link_freep(struct rtnl_link **l)
         rtnl_link_put(*l);
 }
 #define _cleanup_link_ __attribute__((cleanup(link_freep)))
-
-static void addr_freep(struct nl_addr **a)
-{
-    if (*a)
-        nl_addr_put(*a);
-}
-#define _cleanup_addr_ __attribute__((cleanup(addr_freep)))
 
 int sv_nl_open(sv_nl **ret)
 {
@@ -102,14 +94,14 @@ int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque)
 
 static int set_mac(struct rtnl_link *l, const uint8_t *mac)
 {
-    _cleanup_addr_ struct nl_addr *a = NULL;
+    struct nl_addr *a = mac ? nl_addr_build(AF_LLC, mac, 6) : NULL;
 
-    if (!mac)
-        return 0;
-    a = nl_addr_build(AF_LLC, mac, 6);
-    if (!a)
+    if (mac && !a)
         return -ENOMEM;
-    rtnl_link_set_addr(l, a);
+    if (a) {
+        rtnl_link_set_addr(l, a);   /* takes its own reference */
+        nl_addr_put(a);
+    }
     return 0;
 }
 
