@@ -125,17 +125,6 @@ int sv_net_macvtap_create(sv_net_client *c, const sv_net_macvtap_opts *opts,
                   ret_name, ret_fds, ret_nfds);
 }
 
-int sv_net_link_delete(sv_net_client *c, const char *name)
-{
-    sv_net_link_name_req req;
-    sv_helper_empty_rep rep;
-    int r = copy_name(req.name, name);
-
-    if (r == 0)
-        r = call(c, SV_NET_LINK_DELETE, &req, sizeof(req), &rep, sizeof(rep), NULL, NULL);
-    return r < 0 ? fail(r, "delete", name) : 0;
-}
-
 /* LINK_SET; bridge is used with SV_NET_SET_BRIDGE. */
 static int link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t mtu,
                     const uint8_t *mac, const char *bridge)
@@ -152,8 +141,14 @@ static int link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t
         r = copy_name(req.bridge, bridge);
     if (r == 0)
         r = call(c, SV_NET_LINK_SET, &req, sizeof(req), &rep, sizeof(rep), NULL, NULL);
-    return r < 0 ? fail(r, (flags & SV_NET_SET_BRIDGE) ? "attach to bridge" : "set link", name)
+    return r < 0 ? fail(r, (flags & SV_NET_SET_DELETE) ? "delete"
+                           : (flags & SV_NET_SET_BRIDGE) ? "attach to bridge" : "set link", name)
                  : 0;
+}
+
+int sv_net_link_delete(sv_net_client *c, const char *name)
+{
+    return link_set(c, name, SV_NET_SET_DELETE, 0, NULL, NULL);
 }
 
 int sv_net_link_set(sv_net_client *c, const char *name, uint32_t flags, uint32_t mtu,

@@ -228,24 +228,6 @@ static int handle_macvtap_create(void *ctx, const void *req, int *fds, size_t nf
     return create(ctx, req, false, rep, rep_fds, rep_nfds);
 }
 
-static int handle_link_delete(void *ctx, const void *reqp, int *fds, size_t nfds,
-                              void *repp, int *rep_fds, size_t *rep_nfds)
-{
-    nethelper *h = ctx;
-    const sv_net_link_name_req *req = reqp;
-    sv_link_info link;
-    int r = owned_link(h, "LINK_DELETE", req->name, &link);
-
-    if (r < 0)
-        return r;
-    r = sv_nl_link_delete(h->nl, link.ifindex);
-    if (r == 0 || r == -ENODEV) {
-        sv_owned_remove(&h->owned, req->name);
-        save_state(h);
-    }
-    return r;
-}
-
 static int handle_link_set(void *ctx, const void *reqp, int *fds, size_t nfds,
                            void *repp, int *rep_fds, size_t *rep_nfds)
 {
@@ -256,7 +238,8 @@ static int handle_link_set(void *ctx, const void *reqp, int *fds, size_t nfds,
     int r;
 
     if (f == 0 || (f & ~(SV_NET_SET_UP | SV_NET_SET_DOWN | SV_NET_SET_MTU | SV_NET_SET_MAC |
-                         SV_NET_SET_BRIDGE)) ||
+                         SV_NET_SET_BRIDGE | SV_NET_SET_DELETE)) ||
+        ((f & SV_NET_SET_DELETE) && f != SV_NET_SET_DELETE) ||
         ((f & SV_NET_SET_DOWN) && (f & (SV_NET_SET_UP | SV_NET_SET_BRIDGE))) ||
         ((f & SV_NET_SET_MTU) ? req->mtu < 68 || req->mtu > 65535 : req->mtu != 0) ||
         ((f & SV_NET_SET_MAC) ? !mac_ok(req->mac, false) : !sv_helper_zero(req->mac, 6)) ||
@@ -266,6 +249,14 @@ static int handle_link_set(void *ctx, const void *reqp, int *fds, size_t nfds,
     if ((r = owned_link(h, "LINK_SET", req->name, &link)) < 0 ||
         ((f & SV_NET_SET_BRIDGE) && (r = allowed_bridge(h, "LINK_SET", req->bridge, &br)) < 0))
         return r;
+    if (f & SV_NET_SET_DELETE) {
+        r = sv_nl_link_delete(h->nl, link.ifindex);
+        if (r == 0 || r == -ENODEV) {
+            sv_owned_remove(&h->owned, req->name);
+            save_state(h);
+        }
+        return r;
+    }
     return sv_nl_link_change(h->nl, link.ifindex,
                              (f & (SV_NET_SET_UP | SV_NET_SET_BRIDGE)) ? 1
                              : (f & SV_NET_SET_DOWN)                   ? 0 : -1,
@@ -299,7 +290,6 @@ static int handle_list_owned(void *ctx, const void *reqp, int *fds, size_t nfds,
 static const sv_helper_dispatch dispatch_front[] = {
     { SV_NET_TAP_CREATE, handle_tap_create },
     { SV_NET_MACVTAP_CREATE, handle_macvtap_create },
-    { SV_NET_LINK_DELETE, handle_link_delete },
     { SV_NET_LINK_SET, handle_link_set },
     { SV_NET_LIST_OWNED, handle_list_owned },
 };

@@ -15,15 +15,14 @@
 
 #include "helper_proto.h"
 
-#define SV_HELPER_NET_VERSION 4
+#define SV_HELPER_NET_VERSION 5
 
 enum sv_net_type {
     SV_NET_PING = SV_HELPER_PING,
     SV_NET_TAP_CREATE = 2,
     SV_NET_MACVTAP_CREATE = 3,
-    SV_NET_LINK_DELETE = 4,
-    SV_NET_LINK_SET = 5,
-    SV_NET_LIST_OWNED = 6,
+    SV_NET_LINK_SET = 4,
+    SV_NET_LIST_OWNED = 5,
 };
 
 #define SV_NET_MAX_QUEUES 8
@@ -69,21 +68,17 @@ typedef struct sv_net_link_rep {
     uint32_t nfds;           /* fds passed with this reply */
 } sv_net_link_rep;
 
-/* LINK_DELETE: only a device in the ownership table (same name, same
- * ifindex as when it was created). */
-typedef struct sv_net_link_name_req {
-    char name[IFNAMSIZ];
-} sv_net_link_name_req;
-
-/* LINK_SET: on an owned device, apply the fields whose flag is set; the
+/* LINK_SET: on an owned device (in the ownership table, same name and
+ * ifindex as when it was created), apply the fields whose flag is set; the
  * others are zero.  BRIDGE attaches it to a bridge the config allows and
- * brings it up. */
+ * brings it up; DELETE (alone) deletes it. */
 enum {
     SV_NET_SET_UP = 1u << 0,
     SV_NET_SET_DOWN = 1u << 1,
     SV_NET_SET_MTU = 1u << 2,
     SV_NET_SET_MAC = 1u << 3,
     SV_NET_SET_BRIDGE = 1u << 4,
+    SV_NET_SET_DELETE = 1u << 5,
 };
 typedef struct sv_net_link_set_req {
     char name[IFNAMSIZ];
@@ -130,8 +125,6 @@ static inline const sv_helper_proto *sv_helper_net_proto(void)
           sizeof(sv_net_link_rep), SV_NET_MAX_QUEUES },
         { SV_NET_MACVTAP_CREATE, "MACVTAP_CREATE", sizeof(sv_net_create_req), 0,
           sizeof(sv_net_link_rep), SV_NET_MAX_QUEUES },
-        { SV_NET_LINK_DELETE, "LINK_DELETE", sizeof(sv_net_link_name_req), 0,
-          sizeof(sv_helper_empty_rep), 0 },
         { SV_NET_LINK_SET, "LINK_SET", sizeof(sv_net_link_set_req), 0,
           sizeof(sv_helper_empty_rep), 0 },
         { SV_NET_LIST_OWNED, "LIST_OWNED", sizeof(sv_helper_list_req), 0,

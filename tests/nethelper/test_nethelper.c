@@ -94,7 +94,7 @@ static void test_tap(nh_helper *h)
     nh_ok(sv_net_link_set(h->client, name, SV_NET_SET_UP, 0, NULL) == 0 &&
           nh_link_has(name, ",UP"), "LINK_SET: up");
     nh_ok(sv_net_link_delete(h->client, name) == 0 && !nh_link_exists(name),
-          "LINK_DELETE removes %s while its fd is open", name);
+          "LINK_SET with DELETE removes %s while its fd is open", name);
     nh_close_fds(fds, n);
 }
 
@@ -111,7 +111,7 @@ static void test_macvtap(nh_helper *h)
           nh_link_has(name, "@vp0"), "%s is a bridge-mode macvtap on vp0", name);
     nh_ok(nh_frame_seen(fds[0], "vp1"), "a frame written to the macvtap fd leaves through vp0");
     nh_ok(sv_net_link_delete(h->client, name) == 0 && !nh_link_exists(name),
-          "LINK_DELETE removes %s", name);
+          "LINK_SET with DELETE removes %s", name);
     nh_close_fds(fds, n);
 
     o = (sv_net_macvtap_opts){ .parent = "vp0", .mode = SV_NET_MACV_VEPA, .queues = 2,

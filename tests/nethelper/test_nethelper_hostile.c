@@ -91,36 +91,41 @@ static void refused(const char *what, int want, uint16_t type, const void *paylo
         nh_diag("links changed:\n%s\n---\n%s", before, after);
 }
 
-static void name_req(sv_net_link_name_req *r, const char *name)
+/* LINK_SET with DELETE for name. */
+static void name_req(sv_net_link_set_req *r, const char *name)
 {
     memset(r, 0, sizeof(*r));
+    r->flags = SV_NET_SET_DELETE;
     strncpy(r->name, name, sizeof(r->name) - 1);
 }
 
 static void test_ownership(void)
 {
-    sv_net_link_name_req del;
+    sv_net_link_set_req del;
     sv_net_link_set_req set;
     sv_net_link_set_req att;
 
     name_req(&del, "eth0");
-    refused("delete eth0", -EPERM, SV_NET_LINK_DELETE, &del, sizeof(del));
+    refused("delete eth0", -EPERM, SV_NET_LINK_SET, &del, sizeof(del));
     name_req(&del, "lo");
-    refused("delete lo", -EPERM, SV_NET_LINK_DELETE, &del, sizeof(del));
+    refused("delete lo", -EPERM, SV_NET_LINK_SET, &del, sizeof(del));
     name_req(&del, "vnet900");
-    refused("delete a vnet device someone else made", -EPERM, SV_NET_LINK_DELETE, &del, sizeof(del));
+    refused("delete a vnet device someone else made", -EPERM, SV_NET_LINK_SET, &del, sizeof(del));
     name_req(&del, "br0");
-    refused("delete the allowed bridge", -EPERM, SV_NET_LINK_DELETE, &del, sizeof(del));
+    refused("delete the allowed bridge", -EPERM, SV_NET_LINK_SET, &del, sizeof(del));
     name_req(&del, "../../../etc");
-    refused("delete a path-like name", -EPERM, SV_NET_LINK_DELETE, &del, sizeof(del));
+    refused("delete a path-like name", -EPERM, SV_NET_LINK_SET, &del, sizeof(del));
     name_req(&del, owned_tap);
     del.name[strlen(owned_tap) + 1] = 'x';
-    refused("delete an owned name with bytes after its NUL", -EINVAL, SV_NET_LINK_DELETE,
+    refused("delete an owned name with bytes after its NUL", -EINVAL, SV_NET_LINK_SET,
             &del, sizeof(del));
     memset(del.name, 'a', sizeof(del.name));
-    refused("delete an unterminated name", -EINVAL, SV_NET_LINK_DELETE, &del, sizeof(del));
-    memset(&del, 0, sizeof(del));
-    refused("delete an empty name", -EINVAL, SV_NET_LINK_DELETE, &del, sizeof(del));
+    refused("delete an unterminated name", -EINVAL, SV_NET_LINK_SET, &del, sizeof(del));
+    name_req(&del, "");
+    refused("delete an empty name", -EINVAL, SV_NET_LINK_SET, &del, sizeof(del));
+    name_req(&del, owned_tap);
+    del.flags |= SV_NET_SET_UP;
+    refused("delete and set up at once", -EINVAL, SV_NET_LINK_SET, &del, sizeof(del));
 
     memset(&set, 0, sizeof(set));
     strcpy(set.name, "lo");
@@ -227,7 +232,7 @@ static void test_create(void)
 static void test_hijacked_name(void)
 {
     sv_net_tap_opts o = { 0 };
-    sv_net_link_name_req del;
+    sv_net_link_set_req del;
     char name[IFNAMSIZ] = "";
     int fd;
     size_t n;
@@ -240,7 +245,7 @@ static void test_hijacked_name(void)
     nh_sh("ip link add %s type veth peer name %sp", name, name);
     name_req(&del, name);
     refused("delete a foreign device that took a freed owned name", -ENODEV,
-            SV_NET_LINK_DELETE, &del, sizeof(del));
+            SV_NET_LINK_SET, &del, sizeof(del));
     nh_ok(nh_link_exists(name), "%s is still there", name);
     nh_sh("ip link del %s", name);
 }
@@ -280,7 +285,7 @@ static void test_violations(void)
     static uint8_t big[65536];
     uint8_t buf[256];
     const uint32_t M = SV_HELPER_MAGIC, V = SV_HELPER_NET_VERSION;
-    const size_t tap = sizeof(sv_net_create_req), del = sizeof(sv_net_link_name_req);
+    const size_t tap = sizeof(sv_net_create_req), del = sizeof(sv_net_link_set_req);
     int fds[20];
     size_t n;
 
@@ -296,13 +301,13 @@ static void test_violations(void)
     violation("length field disagrees with the datagram", buf, n, NULL, 0, 3);
     violation("unknown type 99", buf, frame(buf, M, V, 99, (uint32_t)del, del), NULL, 0, 3);
     violation("type 0", buf, frame(buf, M, V, 0, (uint32_t)del, del), NULL, 0, 3);
-    violation("wrong magic", buf, frame(buf, 0x41414141, V, SV_NET_LINK_DELETE, (uint32_t)del, del),
+    violation("wrong magic", buf, frame(buf, 0x41414141, V, SV_NET_LINK_SET, (uint32_t)del, del),
               NULL, 0, 3);
-    violation("wrong version", buf, frame(buf, M, V + 1, SV_NET_LINK_DELETE, (uint32_t)del, del),
+    violation("wrong version", buf, frame(buf, M, V + 1, SV_NET_LINK_SET, (uint32_t)del, del),
               NULL, 0, 3);
     violation("a reply sent as a request", buf,
-              frame(buf, M, V, SV_NET_LINK_DELETE | SV_HELPER_REPLY, (uint32_t)del, del), NULL, 0, 3);
-    n = frame(buf, M, V, SV_NET_LINK_DELETE, (uint32_t)del, del);
+              frame(buf, M, V, SV_NET_LINK_SET | SV_HELPER_REPLY, (uint32_t)del, del), NULL, 0, 3);
+    n = frame(buf, M, V, SV_NET_LINK_SET, (uint32_t)del, del);
     violation("an fd on a request that takes none", buf, n, fds, 1, 3);
     violation("20 fds (control data truncated)", buf, n, fds, 20, 3);
     n = frame(big, M, V, SV_NET_TAP_CREATE, sizeof(big) - 16, sizeof(big) - 16);
