@@ -348,10 +348,7 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
             jp->rw[1] = "/dev";
             jp->j.rw_paths = jp->rw;
         }
-    } else if (id == P_SPAWN) {
-        if (sys)
-            jp->caps[jp->j.n_caps++] = CAP_KILL;   /* VMs run as another user */
-    } else {
+    } else if (id == P_FRONTD) {
         char *argv[] = { p->path, sys ? "--system" : "--session", "--config-dir", L->config,
                          "--state-dir", L->state, "--runtime-dir", L->run,
                          L->libvirt_sockets ? "--libvirt-sockets" : NULL, NULL };
@@ -503,10 +500,26 @@ static int order_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *
     return 0;
 }
 
-/* SIGNAL is no order (the helper signals through its own pidfds): the
- * codec answers it -ENOSYS. */
+/* Only processes in the table, through their pidfds (a reused pid is
+ * never one of them). */
+static int order_signal(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
+                        int *rep_fds, size_t *rep_nfds)
+{
+    launcher *L = ctx;
+    const sv_spawn_signal_req *req = reqp;
+
+    if (!sv_spawn_signo_ok(req->signo))
+        return -EINVAL;
+    for (size_t i = 0; i < L->n_children; i++)
+        if (L->children[i].pid == req->pid)
+            return pidfd_send_signal(L->children[i].pidfd, req->signo, NULL, 0) < 0 ? -errno : 0;
+    sv_helper_log("SIGNAL refused: pid %d was not started by us", (int)req->pid);
+    return -EPERM;
+}
+
 static const sv_helper_dispatch dispatch_spawn[] = {
     { SV_SPAWN_START, order_start },
+    { SV_SPAWN_SIGNAL, order_signal },
     { SV_SPAWN_LIST, order_list },
 };
 

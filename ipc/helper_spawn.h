@@ -15,12 +15,12 @@
  *           helper started (through its pidfd, so a reused pid is safe).
  *   LIST    the live processes it started, SV_SPAWN_LIST_MAX per page, each
  *           with a pidfd: how a restarted frontd finds its VMs again.
- * spawnhelper → launcher (fd 4 of the helper): START and LIST with the same
- * layout (SIGNAL is no order: -ENOSYS).  A filtered process cannot start an
- * unfiltered one (its filter is inherited), so the launcher, the one
- * process without a filter, forks and jails; it re-checks every request and
- * looks the kind up itself.  The launcher's table of started processes is
- * the only one: the helper signals through the pidfds it lists.
+ * spawnhelper → launcher (fd 4 of the helper): the same three, same layout.
+ * A filtered process cannot start an unfiltered one (its filter is
+ * inherited), so the launcher, the one process without a filter, forks and
+ * jails; it re-checks every request and looks the kind up itself.  Its
+ * table of started processes is the only one: it lists them and signals
+ * them through their pidfds.
  *
  * launcher → frontd (the --launcher-fd of frontd): HELPER_FD carries the new
  * frontd end of a helper's socketpair after that helper was restarted.
@@ -32,6 +32,7 @@
 #pragma once
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,6 +137,12 @@ static inline int sv_spawn_start_check(const sv_spawn_start_req *r, size_t nfds)
     if (strings != r->argc || !sv_helper_zero(r->argv + r->argv_len, sizeof(r->argv) - r->argv_len))
         return -EINVAL;
     return 0;
+}
+
+/* The signals SIGNAL may send. */
+static inline bool sv_spawn_signo_ok(int32_t signo)
+{
+    return signo == SIGHUP || signo == SIGINT || signo == SIGTERM || signo == SIGKILL;
 }
 
 /* The launcher's control channel to frontd. */

@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * sepvirt-spawnhelper: reads frontd's requests, forwards START and LIST to
- * the launcher, signals its children through the pidfds the launcher lists.
- * It cannot fork, exec (beyond its own start), open for writing, create
- * sockets, or name a process by pid: pidfd_send_signal is its only way to
- * signal, and pidfd_open is not allowed, so only processes the launcher
- * started for it can be signalled.
+ * sepvirt-spawnhelper: reads frontd's requests, checks them and forwards
+ * them to the launcher.  It cannot fork, exec (beyond its own start), open
+ * for writing, create sockets or signal: the launcher signals the
+ * processes it started, through their pidfds.
  */
 #include "sv_policy.h"
 
 static const sv_sc_rule rules[] = {
     SV_SC(recvmsg), SV_SC(sendmsg),
-    SV_SC_ARGS(pidfd_send_signal, 1, SV_EQ(3, 0)),
     SV_SC_END,
 };
 
