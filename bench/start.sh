@@ -45,12 +45,12 @@ chmod 755 "$tmp"
 ns_sv=svbst-sv-$$
 ns_lv=svbst-lv-$$
 spid=
-lpid=
+LIBVIRTD_PID=
 cleanup() {
   # Guests of this run first (their names carry the labels below).
   for p in $(pgrep -f "guest=bench-(sv|lv)$$" || true); do kill -KILL "$p" 2>/dev/null || true; done
   sleep 0.3
-  for p in $spid $lpid; do
+  for p in $spid $LIBVIRTD_PID; do
     kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
   done
   ip netns del "$ns_sv" 2>/dev/null || true
@@ -98,42 +98,9 @@ wait_socket "$tmp/sv/run/sepvirt-sock" sepvirtd
 sv_uri="qemu+unix:///system?socket=$tmp/sv/run/sepvirt-sock"
 
 # ---- libvirtd (qemu:///system, private namespaces) ------------------------
-mkdir -p "$tmp/etc-libvirt" "$tmp/lvsock"
-cat >"$tmp/etc-libvirt/libvirtd.conf" <<EOF
-unix_sock_dir = "$tmp/lvsock"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-unix_sock_rw_perms = "0700"
-EOF
-# No virtlogd and no cgroups (no systemd here); QEMU runs as root without a
-# security driver: the cheapest configuration libvirtd offers.
-cat >"$tmp/etc-libvirt/qemu.conf" <<'EOF'
-user = "root"
-group = "root"
-security_driver = "none"
-stdio_handler = "file"
-cgroup_controllers = [ ]
-EOF
-cp /etc/passwd "$tmp/passwd"
-cp /etc/group "$tmp/group"
-getent passwd libvirt-qemu >/dev/null ||
-  echo "libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin" >>"$tmp/passwd"
-getent group libvirt-qemu >/dev/null || echo "libvirt-qemu:x:64055:" >>"$tmp/group"
-getent group kvm >/dev/null || echo "kvm:x:64056:" >>"$tmp/group"
-getent group libvirt >/dev/null || echo "libvirt:x:64057:" >>"$tmp/group"
-ip netns add "$ns_lv"
-ip netns exec "$ns_lv" unshare --mount --propagation private bash -euo pipefail -c '
-  tmp=$1
-  for d in /run /var/lib /var/cache /var/log; do mount -t tmpfs tmpfs "$d"; mkdir "$d/libvirt"; done
-  mount --bind "$tmp/etc-libvirt" /etc/libvirt
-  mount --bind "$tmp/passwd" /etc/passwd
-  mount --bind "$tmp/group" /etc/group
-  ip link set lo up
-  exec libvirtd
-' _ "$tmp" >"$tmp/libvirtd.log" 2>&1 &
-lpid=$!
-wait_socket "$tmp/lvsock/libvirt-sock" libvirtd
-lv_uri="qemu+unix:///system?socket=$tmp/lvsock/libvirt-sock"
+. bench/start-libvirtd.sh
+sv_start_libvirtd "$tmp/lv" "$ns_lv" "$tmp/libvirtd.log"
+lv_uri=$LIBVIRTD_URI
 
 # ---- measure ---------------------------------------------------------------
 for r in $(seq "$rounds"); do

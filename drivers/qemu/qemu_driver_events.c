@@ -174,6 +174,14 @@ static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER;
 static unsigned work_running;
 
+static void work_done(void)
+{
+    pthread_mutex_lock(&work_lock);
+    if (--work_running == 0)
+        pthread_cond_broadcast(&work_cond);
+    pthread_mutex_unlock(&work_lock);
+}
+
 typedef struct work {
     sv_domain_obj *d;       /* referenced */
     uint64_t run;
@@ -250,10 +258,7 @@ static void *work_main(void *arg)
 out:
     sv_obj_unref(&d->obj);
     free(w);
-    pthread_mutex_lock(&work_lock);
-    if (--work_running == 0)
-        pthread_cond_broadcast(&work_cond);
-    pthread_mutex_unlock(&work_lock);
+    work_done();
     return NULL;
 }
 
@@ -284,10 +289,7 @@ void qemu_defer(sv_domain_obj *d, qemu_work what)
         fprintf(stderr, "sepvirt-frontd: cannot start a thread for domain %s\n", d->obj.name);
         sv_obj_unref(&d->obj);
         free(w);
-        pthread_mutex_lock(&work_lock);
-        if (--work_running == 0)
-            pthread_cond_broadcast(&work_cond);
-        pthread_mutex_unlock(&work_lock);
+        work_done();
     }
     pthread_attr_destroy(&attr);
 }

@@ -21,12 +21,16 @@ command -v socat >/dev/null || lc_skip_all "socat not installed"
 lc_start_daemon
 lc_events_start
 
+# define_boot NAME XML-AFTER-FEATURES: define, start, wait for the marker.
+define_boot() {
+    lc_check "define $1 ${2:-}" lc_cli define "$(LC_XML_EXTRA=${2:-} lc_write_xml "$1")"
+    lc_check "start $1" lc_cli start "$1"
+    lc_check "$1 boots" lc_wait_serial "$1" SEPVIRT-GUEST-READY 90
+}
+
 # on_poweroff restart
 p=${LC_PREFIX}p
-lc_check "define (on_poweroff restart)" \
-    lc_cli define "$(LC_XML_EXTRA="<on_poweroff>restart</on_poweroff>" lc_write_xml "$p")"
-lc_check "start" lc_cli start "$p"
-lc_check "boots" lc_wait_serial "$p" SEPVIRT-GUEST-READY 90
+define_boot "$p" "<on_poweroff>restart</on_poweroff>"
 sleep 1
 lc_check "ACPI power-off" lc_cli shutdown "$p"
 lc_check "the guest boots again" lc_wait_serial_count "$p" SEPVIRT-GUEST-READY 2 90
@@ -40,10 +44,7 @@ lc_check "no Shutdown/Stopped event for the restart ($got)" \
 
 # on_poweroff preserve
 k=${LC_PREFIX}k
-lc_check "define (on_poweroff preserve)" \
-    lc_cli define "$(LC_XML_EXTRA="<on_poweroff>preserve</on_poweroff>" lc_write_xml "$k")"
-lc_check "start" lc_cli start "$k"
-lc_check "boots" lc_wait_serial "$k" SEPVIRT-GUEST-READY 90
+define_boot "$k" "<on_poweroff>preserve</on_poweroff>"
 sleep 1
 lc_check "ACPI power-off" lc_cli shutdown "$k"
 lc_check "powers off" lc_wait_serial "$k" SEPVIRT-POWEROFF 30
@@ -55,10 +56,7 @@ lc_check "shut off (destroyed)" lc_wait_state "$k" "shut off (destroyed)" 5
 
 # on_reboot destroy: a reboot inside the guest ends it
 r=${LC_PREFIX}r
-lc_check "define (on_reboot destroy)" \
-    lc_cli define "$(LC_XML_EXTRA="<on_reboot>destroy</on_reboot>" lc_write_xml "$r")"
-lc_check "start" lc_cli start "$r"
-lc_check "boots" lc_wait_serial "$r" SEPVIRT-GUEST-READY 90
+define_boot "$r" "<on_reboot>destroy</on_reboot>"
 lc_check "reboot -f inside the guest" lc_serial_type "$r" "reboot -f"
 lc_check "shut off (shutdown)" lc_wait_state "$r" "shut off (shutdown)" 30
 lc_wait_events "$r" 5
@@ -68,9 +66,7 @@ lc_check "events ($got)" test "$got" = \
 
 # on_reboot restart (the default): QEMU resets itself
 b=${LC_PREFIX}b
-lc_check "define" lc_cli define "$(lc_write_xml "$b")"
-lc_check "start" lc_cli start "$b"
-lc_check "boots" lc_wait_serial "$b" SEPVIRT-GUEST-READY 90
+define_boot "$b"
 lc_check "reboot -f inside the guest" lc_serial_type "$b" "reboot -f"
 lc_check "boots again" lc_wait_serial_count "$b" SEPVIRT-GUEST-READY 2 90
 lc_check "a reboot event" lc_wait_reboot "$b"
