@@ -71,17 +71,15 @@ typedef struct proc {
     int pidfd;
     int front_end;              /* helpers: frontd's end of the socketpair */
     int chan;                   /* spawn: order channel; frontd: control channel */
-    uint32_t generation;
     int64_t started_ms;
     unsigned quick_deaths;
     int64_t restart_at_ms;      /* 0: nothing pending */
 } proc;
 
-/* A process started for the spawn helper. */
+/* A process started for the spawn helper: as LIST shows it, and its pidfd. */
 typedef struct child {
-    pid_t pid;
+    sv_spawn_entry e;
     int pidfd;
-    char kind[SV_SPAWN_KIND_MAX];
 } child;
 
 typedef struct launcher {
@@ -108,11 +106,6 @@ static int64_t now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void close_fd(int *fd)
-{
-    sv_helper_close_fds(fd, 1);
 }
 
 static int path_join(char *out, const char *a, const char *b)
@@ -264,10 +257,7 @@ static void schedule_restart(proc *p, bool now)
 static void send_helper_fd(launcher *L, proc_id id)
 {
     proc *f = &L->procs[P_FRONTD], *h = &L->procs[id];
-    sv_launcher_helper_fd_req req = {
-        .helper = id == P_NET ? SV_HELPER_ID_NET : SV_HELPER_ID_SPAWN,
-        .generation = h->generation,
-    };
+    sv_launcher_helper_fd_req req = { id == P_NET ? SV_HELPER_ID_NET : SV_HELPER_ID_SPAWN, 0 };
     int r;
 
     if (f->chan < 0 || h->front_end < 0)
@@ -388,7 +378,7 @@ static int spawn_in_leaf(launcher *L, sv_jail *j, const char *leaf, pid_t *ret_p
         sv_cgroup_leaf(L->cg_dir, leaf, &procs_fd);
     j->cgroup_fd = procs_fd;
     r = sv_jail_spawn(j, ret_pid, ret_pidfd);
-    close_fd(&procs_fd);
+    sv_helper_close_fds(&procs_fd, 1);
     if (r < 0 && L->cg_dir >= 0)
         sv_cgroup_leaf_remove(L->cg_dir, leaf);
     return r;
@@ -407,13 +397,12 @@ static void start_proc(launcher *L, proc_id id)
     if (r < 0) {
         sv_helper_log("%s: cannot start %s: %s", p->d->name, p->path, strerror(-r));
         p->pid = 0;
-        close_fd(&p->front_end);
-        close_fd(&p->chan);
+        sv_helper_close_fds(&p->front_end, 1);
+        sv_helper_close_fds(&p->chan, 1);
         p->quick_deaths++;
         schedule_restart(p, false);
         return;
     }
-    p->generation++;
     p->started_ms = now_ms();
     if (p->chan >= 0)
         fcntl(p->chan, F_SETFL, O_NONBLOCK);
@@ -462,13 +451,13 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
             .uid = k->uid, .gid = k->gid, .caps = k->caps, .n_caps = k->n_caps,
             .nofile = k->nofile, .flags = L->session ? 0 : SV_JAIL_NEWNS,
             .devices = L->session ? NULL : k->devices,
-        }, leaf, &c->pid, &c->pidfd);
+        }, leaf, &c->e.pid, &c->pidfd);
     if (r < 0)
         return r;
-    memcpy(c->kind, k->name, sizeof(c->kind));
+    memcpy(c->e.kind, k->name, sizeof(c->e.kind));
     L->n_children++;
-    sv_helper_log("started %s (pid %d)", k->name, (int)c->pid);
-    rep->pid = c->pid;
+    sv_helper_log("started %s (pid %d)", k->name, (int)c->e.pid);
+    rep->pid = c->e.pid;
     rep_fds[0] = fcntl(c->pidfd, F_DUPFD_CLOEXEC, 3);
     if (rep_fds[0] < 0)
         return -errno;   /* it runs anyway: LIST will show it */
@@ -493,8 +482,7 @@ static int order_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *
         rep_fds[rep->count] = fcntl(L->children[i].pidfd, F_DUPFD_CLOEXEC, 3);
         if (rep_fds[rep->count] < 0)
             return -errno;
-        rep->entries[rep->count].pid = L->children[i].pid;
-        memcpy(rep->entries[rep->count].kind, L->children[i].kind, SV_SPAWN_KIND_MAX);
+        rep->entries[rep->count] = L->children[i].e;
         *rep_nfds = ++rep->count;
     }
     return 0;
@@ -511,7 +499,7 @@ static int order_signal(void *ctx, const void *reqp, int *fds, size_t nfds, void
     if (!sv_spawn_signo_ok(req->signo))
         return -EINVAL;
     for (size_t i = 0; i < L->n_children; i++)
-        if (L->children[i].pid == req->pid)
+        if (L->children[i].e.pid == req->pid)
             return pidfd_send_signal(L->children[i].pidfd, req->signo, NULL, 0) < 0 ? -errno : 0;
     sv_helper_log("SIGNAL refused: pid %d was not started by us", (int)req->pid);
     return -EPERM;
@@ -538,7 +526,7 @@ static void serve_orders(launcher *L)
         if (p->pidfd >= 0)
             pidfd_send_signal(p->pidfd, SIGKILL, NULL, 0);
     }
-    close_fd(&p->chan);
+    sv_helper_close_fds(&p->chan, 1);
 }
 
 /* frontd's replies on the control channel carry nothing we use. */
@@ -554,7 +542,7 @@ static void drain_control(launcher *L)
 
     sv_helper_close_fds(fds, nfds);
     if (r == -ECONNRESET)
-        close_fd(&f->chan);
+        sv_helper_close_fds(&f->chan, 1);
 }
 
 /* ---- reaping ------------------------------------------------------------ */
@@ -567,9 +555,9 @@ static void proc_died(launcher *L, proc *p, const siginfo_t *si)
                   si->si_code == CLD_EXITED ? "exited with status" : "killed by signal",
                   si->si_status);
     p->pid = 0;
-    close_fd(&p->pidfd);
-    close_fd(&p->chan);
-    close_fd(&p->front_end);   /* frontd's copy now reads end-of-file */
+    sv_helper_close_fds(&p->pidfd, 1);
+    sv_helper_close_fds(&p->chan, 1);
+    sv_helper_close_fds(&p->front_end, 1);   /* frontd's copy now reads end-of-file */
     p->quick_deaths = long_lived ? 0 : p->quick_deaths + 1;
     if (!L->stopping)
         schedule_restart(p, long_lived);
@@ -587,9 +575,9 @@ static void reap(launcher *L)
             if (L->procs[i].pid == si.si_pid)
                 proc_died(L, &L->procs[i], &si);
         for (size_t i = 0; i < L->n_children; i++) {
-            if (L->children[i].pid != si.si_pid)
+            if (L->children[i].e.pid != si.si_pid)
                 continue;
-            sv_helper_log("%s (pid %d) ended", L->children[i].kind, (int)si.si_pid);
+            sv_helper_log("%s (pid %d) ended", L->children[i].e.kind, (int)si.si_pid);
             close(L->children[i].pidfd);
             L->children[i] = L->children[--L->n_children];
             break;

@@ -41,7 +41,7 @@
 #include "helper_proto.h"
 
 #define SV_HELPER_SPAWN_VERSION 2
-#define SV_HELPER_LAUNCHER_VERSION 2
+#define SV_HELPER_LAUNCHER_VERSION 3
 
 enum sv_spawn_type {
     SV_SPAWN_PING = SV_HELPER_PING,
@@ -158,7 +158,7 @@ enum sv_helper_id {
 
 typedef struct sv_launcher_helper_fd_req {
     uint32_t helper;              /* SV_HELPER_ID_*; + 1 fd: frontd's new end */
-    uint32_t generation;          /* counts that helper's starts, from 1 */
+    uint32_t reserved;            /* 0 */
 } sv_launcher_helper_fd_req;
 
 static inline const sv_helper_proto *sv_helper_launcher_proto(void)
