@@ -315,7 +315,8 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
                        .uid = SV_CAPS_KEEP_IDS, .gid = SV_CAPS_KEEP_IDS, .caps = jp->caps,
                        .seccomp = p->d->seccomp, .nofile = p->d->nofile, .cgroup_fd = -1,
                        .flags = SV_JAIL_PDEATHSIG, .n_fds = 3 };
-    memcpy(jp->fds, (sv_jail_fd[]){ { L->null_fd, 0 }, { 1, 1 }, { 2, 2 } }, 3 * sizeof(sv_jail_fd));
+    memcpy(jp->fds, (sv_jail_fd[]){ { L->null_fd, 0 }, { 1, 1 }, { 2, 2 } },
+           3 * sizeof(sv_jail_fd));
     jp->argv[0] = p->path;
     for (size_t i = 0; sv_sanitizer_env[i]; i++)
         jp->envp[e++] = (char *)sv_sanitizer_env[i];
@@ -369,8 +370,7 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
 }
 
 /* Fork and exec j in a new cgroup leaf (without one if that cannot be made). */
-static int spawn_in_leaf(launcher *L, sv_jail *j, const char *leaf, pid_t *ret_pid,
-                         int *ret_pidfd)
+static int spawn_in_leaf(launcher *L, sv_jail *j, const char *leaf, pid_t *ret_pid, int *ret_pidfd)
 {
     int procs_fd = -1, r;
 
@@ -623,11 +623,6 @@ static void stop_all(launcher *L)
 static int run(launcher *L)
 {
     for (;;) {
-        struct pollfd pfd[3] = {
-            { L->sig_fd, POLLIN, 0 },
-            { L->procs[P_SPAWN].chan, POLLIN, 0 },
-            { L->procs[P_FRONTD].chan, POLLIN, 0 },
-        };
         int64_t next = -1, now = now_ms();
         struct signalfd_siginfo ssi;
 
@@ -639,8 +634,11 @@ static int run(launcher *L)
             if (p->pid == 0 && p->restart_at_ms && (next < 0 || p->restart_at_ms < next))
                 next = p->restart_at_ms;
         }
-        pfd[1].fd = L->procs[P_SPAWN].chan;
-        pfd[2].fd = L->procs[P_FRONTD].chan;
+        struct pollfd pfd[3] = {
+            { L->sig_fd, POLLIN, 0 },
+            { L->procs[P_SPAWN].chan, POLLIN, 0 },
+            { L->procs[P_FRONTD].chan, POLLIN, 0 },
+        };
         if (poll(pfd, 3, next < 0 ? -1 : (int)(next > now ? next - now : 0)) < 0 && errno != EINTR)
             return -errno;
         if (pfd[0].revents && read(L->sig_fd, &ssi, sizeof(ssi)) == sizeof(ssi)) {

@@ -62,11 +62,10 @@ static void save_state(nethelper *h)
         sv_helper_log("saving %s: %s", h->owned.path, strerror(-r));
 }
 
+/* All zero (if allowed) or unicast. */
 static bool mac_ok(const uint8_t mac[6], bool may_be_zero)
 {
-    if (sv_helper_zero(mac, 6))
-        return may_be_zero;
-    return !(mac[0] & 1); /* unicast */
+    return sv_helper_zero(mac, 6) ? may_be_zero : !(mac[0] & 1);
 }
 
 static void reserve_name(const sv_link_info *l, void *opaque)
@@ -103,8 +102,7 @@ static int reconcile(nethelper *h, bool reserve)
 }
 
 /* An owned device by name, still the one we created. */
-static int owned_link(nethelper *h, const char *what, const char name[IFNAMSIZ],
-                      sv_link_info *ret)
+static int owned_link(nethelper *h, const char *what, const char name[IFNAMSIZ], sv_link_info *ret)
 {
     sv_owned_entry *e;
     int r;
@@ -124,7 +122,7 @@ static int allowed_bridge(nethelper *h, const char *what, const char bridge[IFNA
 {
     if (!sv_helper_str_ok(bridge, IFNAMSIZ, false))
         return refuse(-EINVAL, what, "?", "bad bridge name");
-    if (!sv_netconf_bridge_allowed(&h->conf, bridge))
+    if (!sv_netconf_allowed(&h->conf, SV_NETCONF_BRIDGE, bridge))
         return refuse(-EPERM, what, bridge, "bridge not allowed by config");
     if (sv_nl_link_get(h->nl, bridge, ret) < 0 || strcmp(ret->kind, "bridge") != 0)
         return refuse(-ENODEV, what, bridge, "no such bridge");
@@ -151,6 +149,7 @@ static int create(nethelper *h, const sv_net_create_req *req, bool tap, sv_net_l
     uint32_t f = req->flags;
     bool notap = !tap && (f & SV_NET_MACV_NOTAP);
     int kind = tap ? SV_NET_KIND_TAP : notap ? SV_NET_KIND_MACVLAN : SV_NET_KIND_MACVTAP;
+    sv_netdev_prefix prefix = tap ? SV_NETDEV_VNET : notap ? SV_NETDEV_MACVLAN : SV_NETDEV_MACVTAP;
     const uint8_t *mac = sv_helper_zero(req->mac, 6) ? NULL : req->mac;
     sv_link_info link = { 0 }, dev;
     char name[SV_NETDEV_NAME_MAX];
@@ -168,7 +167,7 @@ static int create(nethelper *h, const sv_net_create_req *req, bool tap, sv_net_l
     /* link: the tap's bridge, or the macvtap's parent */
     if (tap && req->link[0] && (r = allowed_bridge(h, what, req->link, &link)) < 0)
         return r;
-    if (!tap && !sv_netconf_parent_allowed(&h->conf, req->link))
+    if (!tap && !sv_netconf_allowed(&h->conf, SV_NETCONF_PARENT, req->link))
         return refuse(-EPERM, what, req->link, "parent not allowed by config");
     if (!tap && sv_nl_link_get(h->nl, req->link, &link) < 0)
         return refuse(-ENODEV, what, req->link, "no such parent");
@@ -182,9 +181,7 @@ static int create(nethelper *h, const sv_net_create_req *req, bool tap, sv_net_l
     /* Another creator may take the name first (-EEXIST): the next one. */
     r = -EEXIST;
     for (int i = 0; i < CREATE_ATTEMPTS && r == -EEXIST; i++) {
-        r = sv_netdev_names_next(&h->owned.names, tap ? SV_NETDEV_VNET : notap ? SV_NETDEV_MACVLAN
-                                                                         : SV_NETDEV_MACVTAP,
-                                 link_exists, h->nl, name);
+        r = sv_netdev_names_next(&h->owned.names, prefix, link_exists, h->nl, name);
         if (r == 0)
             r = tap ? sv_tap_create(name, f & SV_NET_TAP_VNET_HDR, req->queues, fds)
                     : sv_nl_macv_create(h->nl, !notap, name,

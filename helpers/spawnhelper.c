@@ -29,9 +29,8 @@ typedef struct spawnhelper {
 } spawnhelper;
 
 /* A checked request to the launcher, its answer to frontd as it came. */
-static int forward(spawnhelper *h, uint16_t type, const void *req, size_t req_len,
-                   const int *fds, size_t nfds, void *rep, size_t rep_len, int *rep_fds,
-                   size_t *rep_nfds)
+static int forward(spawnhelper *h, uint16_t type, const void *req, size_t req_len, const int *fds,
+                   size_t nfds, void *rep, size_t rep_len, int *rep_fds, size_t *rep_nfds)
 {
     int r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, type, req, req_len,
                            fds, nfds, rep, rep_len, rep_fds, rep_nfds);
@@ -49,7 +48,8 @@ static int handle_start(void *ctx, const void *reqp, int *fds, size_t nfds, void
     int r = sv_spawn_start_check(req, nfds);
 
     if (r < 0) {
-        sv_helper_log("START refused: %s", req->kind[0] == '/' ? "a path, not a kind" : "malformed");
+        sv_helper_log("START refused: %s",
+                      req->kind[0] == '/' ? "a path, not a kind" : "malformed");
         return r;
     }
     r = forward(ctx, SV_SPAWN_START, req, sizeof(*req), fds, nfds, repp,

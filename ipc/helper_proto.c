@@ -76,13 +76,12 @@ bool sv_helper_str_ok(const char *s, size_t size, bool may_be_empty)
     return nul && (nul != s || may_be_empty) && sv_helper_zero(nul, size - (size_t)(nul - s));
 }
 
-int sv_helper_decode(const sv_helper_proto *proto, sv_helper_dir dir,
-                     const uint8_t *buf, size_t len, size_t nfds,
-                     sv_helper_view *ret_view)
+int sv_helper_decode(const sv_helper_proto *proto, sv_helper_dir dir, const uint8_t *buf,
+                     size_t len, size_t nfds, sv_helper_view *ret_view)
 {
     sv_helper_view v = { 0 };
     bool reply = dir == SV_HELPER_DIR_REPLY;
-    size_t want, max_fds;
+    size_t want;
 
     if (len < sizeof(v.hdr))
         return -EBADMSG;
@@ -99,10 +98,9 @@ int sv_helper_decode(const sv_helper_proto *proto, sv_helper_dir dir,
     if (v.hdr.len != len - sizeof(v.hdr))
         return -EBADMSG;
     want = reply ? sizeof(sv_helper_status) + v.msg->rep_size : v.msg->req_size;
-    max_fds = reply ? v.msg->rep_max_fds : v.msg->req_max_fds;
     if (v.hdr.len != want)
         return -EMSGSIZE;
-    if (nfds > max_fds)
+    if (nfds > (reply ? v.msg->rep_max_fds : v.msg->req_max_fds))
         return -ETOOMANYREFS;
 
     v.payload = buf + sizeof(v.hdr);
@@ -164,9 +162,8 @@ static int send_msg(int sock, const sv_helper_proto *proto, uint16_t type, uint3
     return (size_t)n == sizeof(hdr) + hdr.len ? 0 : -EIO;
 }
 
-int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type,
-                   uint32_t seq, const void *payload, size_t len,
-                   const int *fds, size_t nfds)
+int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type, uint32_t seq,
+                   const void *payload, size_t len, const int *fds, size_t nfds)
 {
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
 
@@ -177,9 +174,8 @@ int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type,
     return send_msg(sock, proto, type, seq, NULL, payload, len, fds, nfds);
 }
 
-int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type,
-                         uint32_t seq, int status, const void *rep, size_t rep_len,
-                         const int *fds, size_t nfds)
+int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type, uint32_t seq,
+                         int status, const void *rep, size_t rep_len, const int *fds, size_t nfds)
 {
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
     sv_helper_status st = { .status = status };
@@ -246,10 +242,9 @@ int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
     return 0;
 }
 
-int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
-                   uint16_t type, const void *req, size_t req_len,
-                   const int *fds, size_t nfds,
-                   void *rep, size_t rep_len, int *rep_fds, size_t *ret_nfds)
+int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq, uint16_t type,
+                   const void *req, size_t req_len, const int *fds, size_t nfds, void *rep,
+                   size_t rep_len, int *rep_fds, size_t *ret_nfds)
 {
     const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
     payloadbuf buf;
@@ -307,9 +302,8 @@ int sv_helper_dispatch_check(const sv_helper_proto *proto,
     return handled == n ? 0 : -EINVAL;
 }
 
-int sv_helper_serve_one(int sock, const sv_helper_proto *proto,
-                        const sv_helper_dispatch *table, size_t n, void *ctx,
-                        uint16_t *ret_type)
+int sv_helper_serve_one(int sock, const sv_helper_proto *proto, const sv_helper_dispatch *table,
+                        size_t n, void *ctx, uint16_t *ret_type)
 {
     payloadbuf req, rep;
     int fds[SV_HELPER_MAX_FDS], rep_fds[SV_HELPER_MAX_FDS];

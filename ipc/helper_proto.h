@@ -140,25 +140,22 @@ const sv_helper_msg *sv_helper_proto_find(const sv_helper_proto *proto, uint16_t
  *   -EMSGSIZE         payload size is not the type's exact size
  *   -ETOOMANYREFS     more fds than the type allows
  */
-int sv_helper_decode(const sv_helper_proto *proto, sv_helper_dir dir,
-                     const uint8_t *buf, size_t len, size_t nfds,
-                     sv_helper_view *ret_view);
+int sv_helper_decode(const sv_helper_proto *proto, sv_helper_dir dir, const uint8_t *buf,
+                     size_t len, size_t nfds, sv_helper_view *ret_view);
 
 /*
  * Send one message: header + payload (len bytes) + nfds fds.  The fds stay
  * owned by the caller.  Return 0 or -errno.
  */
-int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type,
-                   uint32_t seq, const void *payload, size_t len,
-                   const int *fds, size_t nfds);
+int sv_helper_send(int sock, const sv_helper_proto *proto, uint16_t type, uint32_t seq,
+                   const void *payload, size_t len, const int *fds, size_t nfds);
 
 /*
  * Send the reply to request (type, seq): status, then the reply struct and,
  * only when status is 0, the fds.
  */
-int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type,
-                         uint32_t seq, int status, const void *rep, size_t rep_len,
-                         const int *fds, size_t nfds);
+int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type, uint32_t seq,
+                         int status, const void *rep, size_t rep_len, const int *fds, size_t nfds);
 
 /*
  * Receive one message and decode it strictly (see sv_helper_decode).  On
@@ -185,10 +182,9 @@ int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
  * (negative errno as sv_helper_recv, -EPROTO for a mismatched reply).  The
  * caller serialises calls on one socket.
  */
-int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq,
-                   uint16_t type, const void *req, size_t req_len,
-                   const int *fds, size_t nfds,
-                   void *rep, size_t rep_len, int *rep_fds, size_t *ret_nfds);
+int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq, uint16_t type,
+                   const void *req, size_t req_len, const int *fds, size_t nfds, void *rep,
+                   size_t rep_len, int *rep_fds, size_t *ret_nfds);
 
 /*
  * Helper side.  A handler gets the request struct and fds (it may take an fd
@@ -220,9 +216,8 @@ int sv_helper_dispatch_check(const sv_helper_proto *proto,
  * failure: the helper logs it and exits.  If ret_type is not NULL it
  * receives the request's type (for logs).
  */
-int sv_helper_serve_one(int sock, const sv_helper_proto *proto,
-                        const sv_helper_dispatch *table, size_t n, void *ctx,
-                        uint16_t *ret_type);
+int sv_helper_serve_one(int sock, const sv_helper_proto *proto, const sv_helper_dispatch *table,
+                        size_t n, void *ctx, uint16_t *ret_type);
 
 /*
  * A helper's serving life: check the table (sv_helper_dispatch_check), then

@@ -23,36 +23,16 @@ static bool pattern_ok(const char *p)
            (plain == len || (plain == len - 1 && p[plain] == '*'));
 }
 
-static bool match(const char (*pats)[SV_NETCONF_PATTERN_MAX], size_t n, const char *name)
+bool sv_netconf_allowed(const sv_netconf *c, sv_netconf_list l, const char *name)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(pats[i]);
+    for (size_t i = 0; i < c->n[l]; i++) {
+        const char *p = c->pats[l][i];
+        size_t len = strlen(p);
 
-        if (pats[i][len - 1] == '*' ? strncmp(pats[i], name, len - 1) == 0
-                                    : strcmp(pats[i], name) == 0)
+        if (p[len - 1] == '*' ? strncmp(p, name, len - 1) == 0 : strcmp(p, name) == 0)
             return true;
     }
     return false;
-}
-
-bool sv_netconf_bridge_allowed(const sv_netconf *c, const char *name)
-{
-    return match(c->bridges, c->nbridges, name);
-}
-
-bool sv_netconf_parent_allowed(const sv_netconf *c, const char *name)
-{
-    return match(c->parents, c->nparents, name);
-}
-
-static int add_pattern(char (*pats)[SV_NETCONF_PATTERN_MAX], size_t *n, const char *v)
-{
-    if (!pattern_ok(v))
-        return -EINVAL;
-    if (*n >= SV_NETCONF_MAX_PATTERNS)
-        return -E2BIG;
-    strcpy(pats[(*n)++], v);
-    return 0;
 }
 
 /* "key = value", nothing else on the line. */
@@ -65,10 +45,16 @@ static int parse_line(char *line, unsigned lineno, void *opaque)
 
     if (sscanf(line, "%31[a-z_] = %16s%n", key, val, &len) != 2 || line[len] != '\0')
         return -EINVAL;
-    if (strcmp(key, "bridge") == 0)
-        return add_pattern(c->bridges, &c->nbridges, val);
-    if (strcmp(key, "macvtap_parent") == 0)
-        return add_pattern(c->parents, &c->nparents, val);
+    if (strcmp(key, "bridge") == 0 || strcmp(key, "macvtap_parent") == 0) {
+        sv_netconf_list l = key[0] == 'b' ? SV_NETCONF_BRIDGE : SV_NETCONF_PARENT;
+
+        if (!pattern_ok(val))
+            return -EINVAL;
+        if (c->n[l] >= SV_NETCONF_MAX_PATTERNS)
+            return -E2BIG;
+        strcpy(c->pats[l][c->n[l]++], val);
+        return 0;
+    }
     if (strcmp(key, "max_devices") != 0)
         return -ENOKEY;
     errno = 0;

@@ -20,11 +20,12 @@
 #define SV_NETCONF_MAX_PATTERNS 64
 #define SV_NETCONF_PATTERN_MAX 16 /* IFNAMSIZ */
 
+/* The two lists: bridges (key "bridge"), macvtap parents ("macvtap_parent"). */
+typedef enum sv_netconf_list { SV_NETCONF_BRIDGE, SV_NETCONF_PARENT } sv_netconf_list;
+
 typedef struct sv_netconf {
-    char bridges[SV_NETCONF_MAX_PATTERNS][SV_NETCONF_PATTERN_MAX];
-    size_t nbridges;
-    char parents[SV_NETCONF_MAX_PATTERNS][SV_NETCONF_PATTERN_MAX];
-    size_t nparents;
+    char pats[2][SV_NETCONF_MAX_PATTERNS][SV_NETCONF_PATTERN_MAX];
+    size_t n[2];
     unsigned max_devices;
 } sv_netconf;
 
@@ -36,5 +37,5 @@ typedef struct sv_netconf {
  */
 int sv_netconf_load(const char *path, sv_netconf *ret, char *err, size_t errlen);
 
-bool sv_netconf_bridge_allowed(const sv_netconf *c, const char *name);
-bool sv_netconf_parent_allowed(const sv_netconf *c, const char *name);
+/* true if name matches a pattern of list l. */
+bool sv_netconf_allowed(const sv_netconf *c, sv_netconf_list l, const char *name);

@@ -28,8 +28,7 @@ long long sv_netdev_id_limit(sv_netdev_prefix p)
     return limit < INT_MAX ? limit : INT_MAX;
 }
 
-bool sv_netdev_name_parse(const char *name, sv_netdev_prefix *ret_prefix,
-                          long long *ret_id)
+bool sv_netdev_name_parse(const char *name, sv_netdev_prefix *ret_prefix, long long *ret_id)
 {
     for (int p = 0; p < SV_NETDEV_PREFIX_COUNT; p++) {
         size_t plen = strlen(sv_netdev_prefixes[p]);
@@ -69,9 +68,8 @@ void sv_netdev_names_set_last(sv_netdev_names *n, sv_netdev_prefix p, long long 
         n->last[p] = last;
 }
 
-int sv_netdev_names_next(sv_netdev_names *n, sv_netdev_prefix p,
-                         sv_netdev_exists_fn exists, void *opaque,
-                         char ret_name[SV_NETDEV_NAME_MAX])
+int sv_netdev_names_next(sv_netdev_names *n, sv_netdev_prefix p, sv_netdev_exists_fn exists,
+                         void *opaque, char ret_name[SV_NETDEV_NAME_MAX])
 {
     long long limit = sv_netdev_id_limit(p);
 

@@ -39,8 +39,7 @@ long long sv_netdev_id_limit(sv_netdev_prefix p);
 
 /* If name is <prefix><decimal id> for one of ours (no sign, no leading
  * zero, id below the limit), store the prefix and id and return true. */
-bool sv_netdev_name_parse(const char *name, sv_netdev_prefix *ret_prefix,
-                          long long *ret_id);
+bool sv_netdev_name_parse(const char *name, sv_netdev_prefix *ret_prefix, long long *ret_id);
 
 /* Make sure the counter of name's prefix is at least its id, so the next
  * name is past it.  Names not of ours are ignored. */
@@ -55,6 +54,5 @@ void sv_netdev_names_set_last(sv_netdev_names *n, sv_netdev_prefix p, long long 
  * first name that exists() says is free into ret_name.  Return 0, or
  * -ENOSPC after SV_NETDEV_MAX_SKIP existing names in a row.
  */
-int sv_netdev_names_next(sv_netdev_names *n, sv_netdev_prefix p,
-                         sv_netdev_exists_fn exists, void *opaque,
-                         char ret_name[SV_NETDEV_NAME_MAX]);
+int sv_netdev_names_next(sv_netdev_names *n, sv_netdev_prefix p, sv_netdev_exists_fn exists,
+                         void *opaque, char ret_name[SV_NETDEV_NAME_MAX]);

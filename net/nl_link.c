@@ -138,8 +138,7 @@ int sv_nl_link_delete(sv_nl *nl, int ifindex)
     return nl2errno(rtnl_link_delete(nl, l));
 }
 
-int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu,
-                      const uint8_t *mac, int master)
+int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu, const uint8_t *mac, int master)
 {
     _cleanup_link_ struct rtnl_link *orig = rtnl_link_alloc();
     _cleanup_link_ struct rtnl_link *chg = rtnl_link_alloc();

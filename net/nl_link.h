@@ -40,5 +40,4 @@ int sv_nl_link_delete(sv_nl *nl, int ifindex);
 
 /* Change what is asked: up < 0 leaves the state, mtu 0 the MTU, mac NULL
  * the address; master > 0 enslaves to that bridge. */
-int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu,
-                      const uint8_t *mac, int master);
+int sv_nl_link_change(sv_nl *nl, int ifindex, int up, uint32_t mtu, const uint8_t *mac, int master);

@@ -74,7 +74,8 @@ static int open_queues(const char *name, int ifindex, dev_t dev, bool vnet_hdr,
     for (unsigned i = 0; i < queues; i++)
         fds[i] = -1;
     for (unsigned i = 0; r == 0 && i < queues; i++) {
-        fds[i] = ifindex ? open_macvtap_node(ifindex, dev) : open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+        fds[i] = ifindex ? open_macvtap_node(ifindex, dev)
+                         : open("/dev/net/tun", O_RDWR | O_CLOEXEC);
         /* A tap's first queue creates it: TUN_EXCL refuses an existing
          * device (EBUSY) instead of attaching to it; later queues attach to
          * the device our first fd keeps alive.  A macvtap queue starts with

@@ -23,5 +23,4 @@ int sv_tap_create(const char *name, bool vnet_hdr, unsigned queues, int *fds);
  * node is checked against it, and where no udev made /dev/tap<ifindex> a
  * private node is made in /dev, opened and unlinked at once.
  */
-int sv_macvtap_open(const char *name, int ifindex, bool vnet_hdr, unsigned queues,
-                    int *fds);
+int sv_macvtap_open(const char *name, int ifindex, bool vnet_hdr, unsigned queues, int *fds);

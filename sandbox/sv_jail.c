@@ -87,8 +87,7 @@ static const char *exec_pathname(void)
     return p == NULL ? NULL : empty;
 }
 
-static _Noreturn void child_run(const sv_jail *j, int exec_fd, int pipe_w, int nofile,
-                                pid_t parent)
+static _Noreturn void child_run(const sv_jail *j, int exec_fd, int pipe_w, int nofile, pid_t parent)
 {
     struct rlimit rl;
     const char *path;

@@ -31,17 +31,16 @@ static bool is_public(const char *name)
 }
 
 /* mkdir -p of the directories in a /dev path ("/dev/net/tun" → /dev/net). */
-static int make_parents(const char *path)
+static int make_parents(char *path)
 {
-    char dir[64];
+    for (char *s = strchr(path + 5, '/'); s; s = strchr(s + 1, '/')) {
+        int r;
 
-    for (const char *s = strchr(path + 5, '/'); s; s = strchr(s + 1, '/')) {
-        if ((size_t)(s - path) >= sizeof(dir))
-            return -ENAMETOOLONG;
-        memcpy(dir, path, (size_t)(s - path));
-        dir[s - path] = '\0';
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-            return -errno;
+        *s = '\0';
+        r = mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+        *s = '/';
+        if (r < 0)
+            return r;
     }
     return 0;
 }
@@ -68,7 +67,7 @@ int sv_jail_dev(const char *const *devices, uid_t uid, gid_t gid)
     if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
         return -errno;
     for (size_t i = 0; i < n; i++) {
-        const devnode *d = &nodes[i];
+        devnode *d = &nodes[i];
         int r = make_parents(d->path);
 
         if (r < 0)

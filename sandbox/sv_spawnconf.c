@@ -35,10 +35,8 @@ static int parse_id(const char *s, bool user, bool session, unsigned *ret)
     unsigned long v;
 
     if (strcmp(s, "-") == 0) {
-        if (!session)
-            return -EPERM;
-        *ret = (unsigned)-1;
-        return 0;
+        *ret = (unsigned)-1;   /* the launcher's own: session mode only */
+        return session ? 0 : -EPERM;
     }
     errno = 0;
     v = strtoul(s, &end, 10);

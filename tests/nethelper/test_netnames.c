@@ -145,12 +145,12 @@ static void test_conf(void **state)
     p = write_file("ok.conf", "# comment\n\n  bridge = br0\nbridge=virbr*\n"
                    "macvtap_parent = eth1 \nmax_devices = 64\n", 0644);
     assert_int_equal(sv_netconf_load(p, &c, err, sizeof(err)), 0);
-    assert_true(sv_netconf_bridge_allowed(&c, "br0"));
-    assert_false(sv_netconf_bridge_allowed(&c, "br01"));
-    assert_true(sv_netconf_bridge_allowed(&c, "virbr7"));
-    assert_false(sv_netconf_bridge_allowed(&c, "eth0"));
-    assert_true(sv_netconf_parent_allowed(&c, "eth1"));
-    assert_false(sv_netconf_parent_allowed(&c, "eth0"));
+    assert_true(sv_netconf_allowed(&c, SV_NETCONF_BRIDGE, "br0"));
+    assert_false(sv_netconf_allowed(&c, SV_NETCONF_BRIDGE, "br01"));
+    assert_true(sv_netconf_allowed(&c, SV_NETCONF_BRIDGE, "virbr7"));
+    assert_false(sv_netconf_allowed(&c, SV_NETCONF_BRIDGE, "eth0"));
+    assert_true(sv_netconf_allowed(&c, SV_NETCONF_PARENT, "eth1"));
+    assert_false(sv_netconf_allowed(&c, SV_NETCONF_PARENT, "eth0"));
     assert_int_equal(c.max_devices, 64);
     free(p);
 
