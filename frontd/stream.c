@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "client_core.h"
 #include "dispatch.h"
+#include "evthread.h"
 #include "rpc_stream.h"
 #include "server.h"
 #include "sv_error.h"
@@ -50,23 +50,28 @@ struct sv_stream {
     bool eof_sent;              /* the backend's end of file went out */
     bool finishing;             /* the client's finish is queued */
     bool tx_blocked;            /* waiting until the client's output drains */
-    bool registered;            /* fd is in S.epfd */
+    bool registered;            /* fd is in S.thread.epfd */
     uint32_t events;
     rx_pkt *rx_head, *rx_tail;
 };
+
+static void reap(void);
+static void handle_events(void *ptr, uint32_t events);
 
 static struct {
     pthread_mutex_t lock;
     sv_stream *list;            /* pending and active streams; holds a reference each */
     sv_stream *reap;            /* ended: end_cb and the list's reference are due */
-    int epfd, wakefd;
+    sv_evthread thread;         /* the stream thread; its epoll set has the descriptors */
     int init_error;             /* errno of a failed start of the stream thread */
     unsigned npending;          /* streams in ST_PENDING (atomic reads) */
     unsigned ntx_blocked;       /* streams with tx_blocked (atomic reads) */
-} S = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1, .wakefd = -1 };
+} S = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .thread = { .lock = &S.lock, .handle = handle_events, .reap = reap },
+};
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static int wake_marker;
 
 /* ---- the client side ---------------------------------------------------- */
 
@@ -120,14 +125,6 @@ static void rx_release(sv_stream *st)
 
 /* ---- stream state (S.lock held) ------------------------------------------ */
 
-static void wake_thread(void)
-{
-    uint64_t one = 1;
-
-    /* The counter only needs to become non-zero; EAGAIN means it is. */
-    (void)!write(S.wakefd, &one, sizeof(one));
-}
-
 static bool want_read(const sv_stream *st)
 {
     return st->state == ST_ACTIVE && !st->eof_sent && !st->finishing && !st->tx_blocked;
@@ -147,12 +144,12 @@ static void update_interest(sv_stream *st)
      * otherwise report EPOLLHUP forever. */
     if (!ev.events) {
         if (st->registered)
-            epoll_ctl(S.epfd, EPOLL_CTL_DEL, st->fd, NULL);
+            epoll_ctl(S.thread.epfd, EPOLL_CTL_DEL, st->fd, NULL);
         st->registered = false;
     } else if (!st->registered) {
-        st->registered = epoll_ctl(S.epfd, EPOLL_CTL_ADD, st->fd, &ev) == 0;
+        st->registered = epoll_ctl(S.thread.epfd, EPOLL_CTL_ADD, st->fd, &ev) == 0;
     } else if (ev.events != st->events) {
-        epoll_ctl(S.epfd, EPOLL_CTL_MOD, st->fd, &ev);
+        epoll_ctl(S.thread.epfd, EPOLL_CTL_MOD, st->fd, &ev);
     }
     st->events = ev.events;
 }
@@ -201,7 +198,7 @@ static void end_stream(sv_stream *st)
     set_tx_blocked(st, false);
     rx_drop(st);
     if (st->registered)
-        epoll_ctl(S.epfd, EPOLL_CTL_DEL, st->fd, NULL);
+        epoll_ctl(S.thread.epfd, EPOLL_CTL_DEL, st->fd, NULL);
     st->registered = false;
     close(st->fd);
     st->fd = -1;
@@ -213,7 +210,7 @@ static void end_stream(sv_stream *st)
     }
     st->next = S.reap;
     S.reap = st;
-    wake_thread();
+    sv_evthread_wake(&S.thread);
 }
 
 /* A system error ("what: strerror") ends the stream. */
@@ -305,6 +302,8 @@ static sv_stream *find(sv_client *c, const sv_rpc_header *h)
 
 /* ---- the stream thread ----------------------------------------------------- */
 
+/* Between batches: end callbacks and the list's references of streams that
+ * ended. */
 static void reap(void)
 {
     sv_stream *list;
@@ -323,8 +322,10 @@ static void reap(void)
     }
 }
 
-static void handle_events(sv_stream *st, uint32_t events)
+static void handle_events(void *ptr, uint32_t events)
 {
+    sv_stream *st = ptr;
+
     if (st->state != ST_ACTIVE)
         return;     /* ended after epoll_wait collected it; reaped later */
     if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
@@ -335,53 +336,9 @@ static void handle_events(sv_stream *st, uint32_t events)
         update_interest(st);
 }
 
-static void *stream_thread(void *arg)
-{
-    struct epoll_event evs[32];
-
-    (void)arg;
-    for (;;) {
-        int n;
-
-        /* Streams ended during the previous batch are freed only now, so
-         * a pointer collected by epoll_wait is never stale. */
-        reap();
-        n = epoll_wait(S.epfd, evs, SV_ARRAY_SIZE(evs), -1);
-        if (n < 0)
-            continue;   /* EINTR */
-        pthread_mutex_lock(&S.lock);
-        for (int i = 0; i < n; i++) {
-            if (evs[i].data.ptr == &wake_marker) {
-                uint64_t count;
-                (void)!read(S.wakefd, &count, sizeof(count));
-                continue;
-            }
-            handle_events(evs[i].data.ptr, evs[i].events);
-        }
-        pthread_mutex_unlock(&S.lock);
-    }
-    return NULL;
-}
-
 static void start_thread(void)
 {
-    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &wake_marker };
-    pthread_attr_t attr;
-    pthread_t tid;
-    int r;
-
-    S.epfd = epoll_create1(EPOLL_CLOEXEC);
-    S.wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (S.epfd < 0 || S.wakefd < 0 || epoll_ctl(S.epfd, EPOLL_CTL_ADD, S.wakefd, &ev) < 0) {
-        S.init_error = errno;
-        return;
-    }
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    r = pthread_create(&tid, &attr, stream_thread, NULL);
-    pthread_attr_destroy(&attr);
-    if (r != 0)
-        S.init_error = r;
+    S.init_error = sv_evthread_start(&S.thread);
 }
 
 /* ---- public ------------------------------------------------------------------ */

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "evthread.h"
 #include "qemu_driver.h"
 #include "qemu_driver_priv.h"
 #include "sv_error.h"
@@ -91,16 +91,21 @@ struct port {
     port *next;
 };
 
+static void handle(void *ptr, uint32_t events);
+static void reap(void);
+
 static struct {
     pthread_mutex_t lock;
     port *ports;
-    port *dead;                 /* freed by the thread after its current batch */
-    int epfd, wakefd;
+    port *dead;                 /* freed by the thread between batches */
+    sv_evthread thread;
     int init_error;
-} C = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1, .wakefd = -1 };
+} C = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .thread = { .lock = &C.lock, .handle = handle, .reap = reap },
+};
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static int wake_marker;
 
 /* ---- event interest (C.lock held) ---------------------------------------- */
 
@@ -114,12 +119,12 @@ static void ep_set(endpoint *e, uint32_t events)
      * otherwise be reported forever. */
     if (!events) {
         if (e->registered)
-            epoll_ctl(C.epfd, EPOLL_CTL_DEL, e->fd, NULL);
+            epoll_ctl(C.thread.epfd, EPOLL_CTL_DEL, e->fd, NULL);
         e->registered = false;
     } else if (!e->registered) {
-        e->registered = epoll_ctl(C.epfd, EPOLL_CTL_ADD, e->fd, &ev) == 0;
+        e->registered = epoll_ctl(C.thread.epfd, EPOLL_CTL_ADD, e->fd, &ev) == 0;
     } else if (events != e->events) {
-        epoll_ctl(C.epfd, EPOLL_CTL_MOD, e->fd, &ev);
+        epoll_ctl(C.thread.epfd, EPOLL_CTL_MOD, e->fd, &ev);
     }
     e->events = events;
 }
@@ -142,7 +147,7 @@ static void ep_close(endpoint *e)
     if (e->fd < 0)
         return;
     if (e->registered)
-        epoll_ctl(C.epfd, EPOLL_CTL_DEL, e->fd, NULL);
+        epoll_ctl(C.thread.epfd, EPOLL_CTL_DEL, e->fd, NULL);
     close(e->fd);
     e->fd = -1;
     e->registered = false;
@@ -246,8 +251,9 @@ static void to_qemu(port *p)
     }
 }
 
-static void handle(endpoint *e, uint32_t events)
+static void handle(void *ptr, uint32_t events)
 {
+    endpoint *e = ptr;
     port *p = e->port;
 
     if (p->dead || e->fd < 0)
@@ -269,63 +275,25 @@ static void handle(endpoint *e, uint32_t events)
     update(p);
 }
 
-static void *console_thread(void *arg)
+/* Ports that ended in the last batch. */
+static void reap(void)
 {
-    struct epoll_event evs[32];
+    port *dead;
 
-    (void)arg;
-    for (;;) {
-        port *dead;
-        int n;
-
-        /* Ports that ended in the previous batch are freed only now, so
-         * no pointer collected by epoll_wait is stale. */
-        pthread_mutex_lock(&C.lock);
-        dead = C.dead;
-        C.dead = NULL;
-        pthread_mutex_unlock(&C.lock);
-        while (dead) {
-            port *next = dead->next;
-            free(dead);
-            dead = next;
-        }
-
-        n = epoll_wait(C.epfd, evs, SV_ARRAY_SIZE(evs), -1);
-        if (n < 0)
-            continue;   /* EINTR */
-        pthread_mutex_lock(&C.lock);
-        for (int i = 0; i < n; i++) {
-            if (evs[i].data.ptr == &wake_marker) {
-                uint64_t count;
-                (void)!read(C.wakefd, &count, sizeof(count));
-                continue;
-            }
-            handle(evs[i].data.ptr, evs[i].events);
-        }
-        pthread_mutex_unlock(&C.lock);
+    pthread_mutex_lock(&C.lock);
+    dead = C.dead;
+    C.dead = NULL;
+    pthread_mutex_unlock(&C.lock);
+    while (dead) {
+        port *next = dead->next;
+        free(dead);
+        dead = next;
     }
-    return NULL;
 }
 
 static void start_thread(void)
 {
-    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &wake_marker };
-    pthread_attr_t attr;
-    pthread_t tid;
-    int r;
-
-    C.epfd = epoll_create1(EPOLL_CLOEXEC);
-    C.wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (C.epfd < 0 || C.wakefd < 0 || epoll_ctl(C.epfd, EPOLL_CTL_ADD, C.wakefd, &ev) < 0) {
-        C.init_error = errno;
-        return;
-    }
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    r = pthread_create(&tid, &attr, console_thread, NULL);
-    pthread_attr_destroy(&attr);
-    if (r != 0)
-        C.init_error = r;
+    C.init_error = sv_evthread_start(&C.thread);
 }
 
 /* ---- opening a session ---------------------------------------------------- */
@@ -415,7 +383,6 @@ int qemu_domain_open_console(sv_domain_obj *d, const char *dev_name, unsigned fl
                              int *ret_fd)
 {
     const sv_domain_def *def = sv_domain_obj_def(d);
-    uint64_t one = 1;
     size_t index;
     port *p;
     int sv[2];
@@ -447,10 +414,9 @@ int qemu_domain_open_console(sv_domain_obj *d, const char *dev_name, unsigned fl
     detach(p);
     fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
     p->session.fd = sv[0];
+    /* The thread flushes the replay once the session is writable. */
     update(p);
     pthread_mutex_unlock(&C.lock);
-    /* The thread flushes the replay once the session is writable. */
-    (void)!write(C.wakefd, &one, sizeof(one));
     *ret_fd = sv[1];
     return 0;
 }
