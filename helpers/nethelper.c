@@ -68,11 +68,6 @@ static bool mac_ok(const uint8_t mac[6], bool may_be_zero)
     return sv_helper_zero(mac, 6) ? may_be_zero : !(mac[0] & 1);
 }
 
-static void reserve_name(const sv_link_info *l, void *opaque)
-{
-    sv_netdev_names_reserve(opaque, l->name);
-}
-
 /* The device of table entry e, if it is still the one we created; if it
  * is gone (a tap whose last fd closed, a device deleted behind our back)
  * or its name now belongs to another ifindex, e is dropped: -ENODEV. */
@@ -91,7 +86,7 @@ static int check_owned(nethelper *h, sv_owned_entry *e, sv_link_info *ret)
  * counters past every device that exists. */
 static int reconcile(nethelper *h, bool reserve)
 {
-    int r = reserve ? sv_nl_link_foreach(h->nl, reserve_name, &h->owned.names) : 0;
+    int r = reserve ? sv_nl_reserve_names(h->nl, &h->owned.names) : 0;
     sv_link_info l;
 
     for (size_t i = h->owned.n; r == 0 && i-- > 0;)

@@ -63,10 +63,8 @@ bool sv_helper_zero(const void *s, size_t size)
 {
     const uint8_t *p = s;
 
-    for (size_t i = 0; i < size; i++)
-        if (p[i])
-            return false;
-    return true;
+    /* zero first byte, and every byte equal to the one before it */
+    return size == 0 || (p[0] == 0 && memcmp(p, p + 1, size - 1) == 0);
 }
 
 bool sv_helper_str_ok(const char *s, size_t size, bool may_be_empty)

@@ -75,19 +75,16 @@ int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret)
     return 0;
 }
 
-int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque)
+int sv_nl_reserve_names(sv_nl *nl, sv_netdev_names *names)
 {
     struct nl_cache *cache = NULL;
     int r = rtnl_link_alloc_cache(nl, AF_UNSPEC, &cache);
 
     if (r < 0)
         return nl2errno(r);
-    for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-        sv_link_info info;
-
-        fill_info((struct rtnl_link *)o, &info);
-        fn(&info, opaque);
-    }
+    for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o))
+        if (rtnl_link_get_name((struct rtnl_link *)o))
+            sv_netdev_names_reserve(names, rtnl_link_get_name((struct rtnl_link *)o));
     nl_cache_free(cache);
     return 0;
 }

@@ -26,9 +26,9 @@ int sv_nl_open(sv_nl **ret);
 /* -ENODEV when there is no such device. */
 int sv_nl_link_get(sv_nl *nl, const char *name, sv_link_info *ret);
 
-typedef void (*sv_nl_link_fn)(const sv_link_info *link, void *opaque);
-/* Call fn for every link of the helper's network namespace. */
-int sv_nl_link_foreach(sv_nl *nl, sv_nl_link_fn fn, void *opaque);
+/* Move the counters of names past every device of the helper's network
+ * namespace (at start: DESIGN invariant 4). */
+int sv_nl_reserve_names(sv_nl *nl, sv_netdev_names *names);
 
 /* Create a macvtap (else a macvlan) named name on parent (mode:
  * MACVLAN_MODE_*), failing with -EEXIST if the name is taken.  mac may be
