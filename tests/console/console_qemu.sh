@@ -130,6 +130,9 @@ same domifaddr "$dom"
 
 # dommemstat: rss moves all the time; the stats' names and actual must agree.
 v=$(vsh dommemstat "$dom") s=$(ssh_ dommemstat "$dom")
+names=$(awk 'NF == 2 {print $1}' <<<"$v" | tr '\n' ' ')
+# libvirt's order: the balloon's size, what the guest reported, QEMU's RSS.
+lc_check "dommemstat: actual first, rss last ($names)" bash -c "[[ '$names' == 'actual '*'rss ' ]]"
 lc_check "dommemstat: the same stats from both" test "$(awk '{print $1}' <<<"$v")" = "$(awk '{print $1}' <<<"$s")"
 lc_check "dommemstat: actual is the balloon's 128 MiB" test "$(value "$v" actual)" = 131072
 rss=$(value "$v" rss)
