@@ -5,14 +5,15 @@
  *     sepvirt-nethelper --fd N --config FILE --state FILE   (in this order)
  *
  * Runs as root with CAP_NET_ADMIN (and CAP_MKNOD, for the /dev/tapN node on
- * hosts without udev) under a seccomp allowlist.  It serves one peer,
- * frontd, over the SOCK_SEQPACKET socket N with the fixed-size messages of
- * ipc/helper_net.h: decode, check against the ownership table and the
- * root-owned config, act, reply.  A protocol violation ends the process
- * (exit 3); the launcher starts a new one, which reloads the state file.
+ * hosts without udev) under a seccomp allowlist, both set up by sepvirtd
+ * before exec; it refuses to run without the allowlist.  It serves one
+ * peer, frontd, over the SOCK_SEQPACKET socket N with the fixed-size
+ * messages of ipc/helper_net.h: decode, check against the ownership table
+ * and the root-owned config, act, reply.  A protocol violation ends the
+ * process (exit 3); the launcher starts a new one, which reloads the state
+ * file.
  */
 #include <errno.h>
-#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,6 @@
 #include "netconf.h"
 #include "nl_link.h"
 #include "owned.h"
-#include "sv_caps.h"
-#include "sv_seccomp.h"
 #include "tap.h"
 
 /* Creating with a fresh name retries this often when another creator takes
@@ -286,24 +285,6 @@ static const sv_helper_dispatch dispatch_front[] = {
     { SV_NET_LIST_OWNED, handle_list_owned },
 };
 
-/*
- * Run by hand (or by a test) confine ourselves the way sepvirtd would have
- * before exec: keep only CAP_NET_ADMIN and CAP_MKNOD (for /dev/tapN where
- * no devtmpfs/udev made it), then load the same allowlist,
- * sandbox/policy_nethelper.c.  Under sepvirtd both are already in place.
- */
-static int nethelper_sandbox(void)
-{
-    static const int caps[] = { CAP_NET_ADMIN, CAP_MKNOD };
-    int r;
-
-    if (prctl(PR_GET_SECCOMP) == 2)
-        return 0;
-    if (geteuid() == 0 && (r = sv_caps_keep(caps, 2, SV_CAPS_KEEP_IDS, SV_CAPS_KEEP_IDS)) < 0)
-        return r;
-    return sv_seccomp_load(&sv_profile_nethelper, NULL);
-}
-
 int main(int argc, char **argv)
 {
     static nethelper h;
@@ -318,6 +299,12 @@ int main(int argc, char **argv)
         sock = strtol(argv[2], &end, 10);
     if (sock < 3 || sock > 65535 || *end) {
         fprintf(stderr, "usage: sepvirt-nethelper --fd N --config FILE --state FILE\n");
+        return 2;
+    }
+    /* sepvirtd confines us before exec (capabilities, seccomp profile
+     * sandbox/policy_nethelper.c): never serve without that. */
+    if (prctl(PR_GET_SECCOMP) != 2) {
+        sv_helper_log("not confined: sepvirtd starts this program");
         return 2;
     }
     /* Only stdio and the socket: anything else left open by whoever
@@ -338,10 +325,6 @@ int main(int argc, char **argv)
     }
     if (bad)
         sv_helper_log("%s: dropped %u malformed lines", argv[6], bad);
-    if ((r = nethelper_sandbox()) < 0) {
-        sv_helper_log("sandbox: %s", strerror(-r));
-        return 2;
-    }
     return sv_helper_serve((int)sock, sv_helper_net_proto(), dispatch_front,
                            sizeof(dispatch_front) / sizeof(dispatch_front[0]), &h);
 }

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "sv_error.h"
+#include "sv_jail.h"
 #include "sv_util.h"
 
 #define FRAME_ETHERTYPE 0x88b5 /* IEEE local experimental */
@@ -156,34 +158,50 @@ void nh_write_file(const char *path, const char *text, int mode)
 
 void nh_set_binary(const char *path)
 {
-    binary = path;
+    binary = realpath(path, NULL);   /* the jail wants an absolute path */
+    if (!binary)
+        abort();
 }
 
-int nh_start(nh_helper *h, const char *conf, const char *state)
+/* Start the helper confined exactly as sepvirtd starts it (helpers/launcher.c:
+ * CAP_NET_ADMIN and CAP_MKNOD only, its seccomp profile loaded before exec,
+ * only its socket at fd 3); with private_dir also in a mount namespace whose
+ * /dev is a writable tmpfs with only null and net/tun, where every other
+ * mount is read-only but private_dir. */
+static int start(nh_helper *h, const char *conf, const char *state, const char *private_dir)
 {
-    int sv[2];
+    static const int caps[] = { CAP_NET_ADMIN, CAP_MKNOD };
+    static const char *const devices[] = { "null", "net/tun", NULL };
+    const char *rw[] = { "/dev", private_dir, NULL };
+    char *argv[] = { (char *)binary, "--fd", "3", "--config", (char *)conf, "--state",
+                     (char *)state, NULL };
+    int sv[2], null_fd = open("/dev/null", O_RDWR | O_CLOEXEC), pidfd, r;
+    sv_jail_fd fds[4];
 
     memset(h, 0, sizeof(*h));
     h->raw = -1;
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    if (null_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return -1;
+    fds[0] = (sv_jail_fd){ null_fd, 0 };
+    fds[1] = (sv_jail_fd){ 1, 1 };
+    fds[2] = (sv_jail_fd){ 2, 2 };
+    fds[3] = (sv_jail_fd){ sv[1], 3 };
     fflush(stdout);
-    h->pid = fork();
-    if (h->pid < 0)
-        return -1;
-    if (h->pid == 0) {
-        /* The helper gets its end as fd 3, nothing else but stdio. */
-        if (dup2(sv[1], 3) < 0)
-            _exit(127);
-        /* In sanitizer builds, as the launcher does: LeakSanitizer's exit
-         * scan and report symbolizing would need syscalls the helper's
-         * seccomp filter refuses.  Ignored by other builds. */
-        setenv("ASAN_OPTIONS", "detect_leaks=0:symbolize=0:abort_on_error=1", 1);
-        setenv("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1:symbolize=0", 1);
-        execl(binary, binary, "--fd", "3", "--config", conf, "--state", state, (char *)NULL);
-        _exit(127);
-    }
+    r = sv_jail_spawn(&(sv_jail){
+            .path = binary, .argv = argv, .envp = (char *const *)sv_sanitizer_env,
+            .fds = fds, .n_fds = 4, .uid = SV_CAPS_KEEP_IDS, .gid = SV_CAPS_KEEP_IDS,
+            .caps = caps, .n_caps = 2, .seccomp = &sv_profile_nethelper, .nofile = 256,
+            .cgroup_fd = -1, .devices = private_dir ? devices : NULL, .rw_paths = rw,
+            .flags = private_dir ? SV_JAIL_NEWNS | SV_JAIL_RO_ROOT : 0,
+        }, &h->pid, &pidfd);
+    close(null_fd);
     close(sv[1]);
+    if (r < 0) {
+        nh_diag("start %s: %s", binary, strerror(-r));
+        close(sv[0]);
+        return -1;
+    }
+    close(pidfd);
     h->raw = sv[0];
     h->conf = sv_strdup(conf);
     h->state = sv_strdup(state);
@@ -193,6 +211,16 @@ int nh_start(nh_helper *h, const char *conf, const char *state)
         return -1;
     }
     return 0;
+}
+
+int nh_start(nh_helper *h, const char *conf, const char *state)
+{
+    return start(h, conf, state, NULL);
+}
+
+int nh_start_private_dev(nh_helper *h, const char *conf, const char *state, const char *dir)
+{
+    return start(h, conf, state, dir);
 }
 
 static int status_code(int st)

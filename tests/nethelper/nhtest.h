@@ -2,8 +2,8 @@
 /*
  * Shared harness of the net helper integration tests.  They run inside a
  * network namespace made by netns-run.sh, start the real sepvirt-nethelper
- * (with its seccomp filter) on one end of a socketpair the way the
- * launcher does, and print TAP.
+ * on one end of a socketpair, confined the way the launcher does it
+ * (sandbox/sv_jail.h), and print TAP.
  */
 #pragma once
 
@@ -43,8 +43,12 @@ typedef struct nh_helper {
 
 /* The helper binary, from argv[1]. */
 void nh_set_binary(const char *path);
-/* Start a helper with this config and state file; 0 or -1. */
+/* Start a helper with this config and state file, confined as sepvirtd
+ * confines it; 0 or -1.  The _private_dev variant gives it a private /dev
+ * (a tmpfs without /dev/tapN: a host without devtmpfs or udev) and keeps
+ * only dir writable. */
 int nh_start(nh_helper *h, const char *conf, const char *state);
+int nh_start_private_dev(nh_helper *h, const char *conf, const char *state, const char *dir);
 /* Close our ends and wait: the helper's exit code, or 128 + signal. */
 int nh_stop(nh_helper *h);
 /* Wait (up to ms) for the helper to exit by itself: exit code, 128+signal,

@@ -131,10 +131,9 @@ static void test_macvtap(nh_helper *h)
 
 /* Where no devtmpfs (or udev) made /dev/tapN, the helper makes a node of
  * its own for the moment of the open.  Simulated with a private /dev. */
-static void test_macvtap_without_devtmpfs(const char *helper)
+static void test_macvtap_without_devtmpfs(void)
 {
-    _cleanup_free_ char *wrapper = nh_path("private-dev.sh");
-    _cleanup_free_ char *text = NULL, *pconf = NULL, *state = NULL;
+    _cleanup_free_ char *pconf = NULL, *state = NULL;
     char dir[] = "/tmp/sv-nh-privdev-XXXXXX";
     sv_net_macvtap_opts o = { .parent = "vp0", .mode = SV_NET_MACV_BRIDGE };
     char name[IFNAMSIZ] = "";
@@ -142,12 +141,6 @@ static void test_macvtap_without_devtmpfs(const char *helper)
     size_t n = 0;
     nh_helper h;
 
-    text = sv_asprintf("#!/bin/sh\n"
-                       "exec unshare -m --propagation private sh -c '"
-                       "mount -t tmpfs -o mode=0755 none /dev && mkdir /dev/net && "
-                       "mknod /dev/net/tun c 10 200 && mknod -m 0666 /dev/null c 1 3 && "
-                       "exec \"$0\" \"$@\"' %s \"$@\"\n", helper);
-    nh_write_file(wrapper, text, 0755);
     /* The work dir may be /dev/shm, which the private /dev hides. */
     if (!mkdtemp(dir)) {
         nh_ok(false, "mkdtemp");
@@ -156,14 +149,11 @@ static void test_macvtap_without_devtmpfs(const char *helper)
     pconf = sv_asprintf("%s/nethelper.conf", dir);
     state = sv_asprintf("%s/state", dir);
     nh_write_file(pconf, "macvtap_parent = vp0\n", 0644);
-    nh_set_binary(wrapper);
-    if (nh_start(&h, pconf, state) < 0) {
+    if (nh_start_private_dev(&h, pconf, state, dir) < 0) {
         nh_sh("rm -rf '%s'", dir);
         nh_ok(false, "start a helper with a private /dev");
-        nh_set_binary(helper);
         return;
     }
-    nh_set_binary(helper);
     nh_ok(sv_net_macvtap_create(h.client, &o, name, &fd, &n) == 0 && n == 1,
           "macvtap %s with no /dev/tapN node: fd from a node of the helper's own", name);
     nh_ok(n == 1 && nh_frame_seen(fd, "vp1"), "and that fd works");
@@ -396,14 +386,12 @@ static void run_with_helper(void (*fn)(nh_helper *h))
     nh_ok(nh_stop(&h) == 0, "helper exits 0 when frontd closes the connection");
 }
 
-static const char *helper_path;
-
 static void test_devices(nh_helper *h)
 {
     test_tap(h);
     test_macvtap(h);
     test_list(h);
-    test_macvtap_without_devtmpfs(helper_path);
+    test_macvtap_without_devtmpfs();
 }
 
 /* Three groups, so the slow one (cycles: the kernel takes ~15 ms to
@@ -414,7 +402,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s SEPVIRT-NETHELPER devices|cycles|restart\n", argv[0]);
         return 2;
     }
-    helper_path = argv[1];
     nh_set_binary(argv[1]);
     setup_namespace();
     if (strcmp(argv[2], "devices") == 0)

@@ -419,6 +419,17 @@ static void test_config_and_state(void)
     nh_stop(&t);
 }
 
+/* Started by hand, without the launcher's confinement, it refuses to run. */
+static void test_unconfined(const char *binary)
+{
+    _cleanup_free_ char *before = nh_links(), *after = NULL;
+    int code = nh_sh("%s --fd 3 --config %s --state %s 3<&0 2>/dev/null", binary, conf, state);
+
+    after = nh_links();
+    nh_ok(code == 2 && strcmp(before, after) == 0, "an unconfined helper refuses to run (%d)",
+          code);
+}
+
 static void test_privileges(void)
 {
     char path[64], line[256];
@@ -455,6 +466,7 @@ int main(int argc, char **argv)
         return 1;
     }
     test_privileges();
+    test_unconfined(argv[1]);
     test_ownership();
     test_create();
     test_hijacked_name();
