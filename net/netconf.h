@@ -9,8 +9,9 @@
  *     macvtap_parent = eth1  parent a macvtap/macvlan may be created on
  *     max_devices = 1024     size of the ownership table (default 1024)
  *
- * An unknown key, a bad value or a file anyone but its owner may write
- * stops the helper: a typo must not silently widen or narrow the policy.
+ * '#' starts a comment anywhere on a line; at most 64 KiB.  An unknown
+ * key, a bad value or a file anyone but its owner may write stops the
+ * helper: a typo must not silently widen or narrow the policy.
  */
 #pragma once
 

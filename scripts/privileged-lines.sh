@@ -8,14 +8,18 @@
 # Privileged code is everything that runs with privileges or decodes what a
 # privileged process reads: the launcher, the helpers, the sandbox, net/,
 # and the helper protocol codec and message headers.  "code" counts lines
-# that are neither blank nor comment; "all" counts every line.
+# that are neither blank nor comment; "all" counts every line.  Listed but
+# not counted (docs/security.md, "What the count leaves out"): frontd's
+# seccomp rule table, data that only confines the unprivileged frontd, and
+# the sanitizer-build additions, which release builds do not use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 
+not_counted=(sandbox/policy_frontd.c sandbox/policy_sanitizer.c)
 files=(
   helpers/launcher.c helpers/nethelper.c helpers/spawnhelper.c
-  $(ls sandbox/*.c sandbox/*.h | grep -v policy_dump.c)
+  $(ls sandbox/*.c sandbox/*.h | grep -v -e policy_dump.c -e policy_frontd.c -e policy_sanitizer.c)
   $(ls net/*.c net/*.h)
   ipc/helper_proto.c ipc/helper_proto.h ipc/helper_net.h ipc/helper_spawn.h
 )
@@ -51,6 +55,9 @@ for f in "${files[@]}"; do
   printf '%-32s %6d %6d\n' "$f" "$c" "$a"
 done
 printf '%-32s %6d %6d   (target: code <= 3000)\n' "total" "$total_code" "$total_all"
+for f in "${not_counted[@]}"; do
+  printf '%-32s %6d %6d   (not counted)\n' "$f" "$(count_code "$f")" "$(wc -l < "$f")"
+done
 echo
 
 if [ ! -x "$build/sandbox/sv-policy-dump" ]; then
