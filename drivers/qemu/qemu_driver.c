@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -20,9 +21,7 @@
 #include "frontd.h"
 #include "helper_conn.h"
 #include "listen.h"
-#include "qemu_console.h"
 #include "qemu_driver_priv.h"
-#include "qemu_monitor_stats.h"
 #include "sv_error.h"
 #include "sv_util.h"
 
@@ -75,13 +74,26 @@ static int qemu_domain_start(sv_domain_obj *d, unsigned flags)
     return qemu_process_start(d, flags);
 }
 
+/* Until the monitor's reader saw the end (it has then delivered every
+ * event QEMU sent before exiting, such as its SHUTDOWN), a second at most. */
+static void wait_monitor_end(sv_qmp *mon)
+{
+    struct timespec step = { 0, 2 * 1000000L };
+
+    for (int i = 0; mon && i < 500 && !sv_qmp_closed(mon); i++)
+        nanosleep(&step, NULL);
+}
+
 static int qemu_domain_destroy(sv_domain_obj *d, unsigned flags)
 {
     qemu_vm *vm = qemu_vm_get(d);
     qemu_proc proc = vm->proc;
+    sv_qmp *mon = vm->mon;
     bool ended;
 
     vm->stopping = true;
+    /* This call cleans up; the monitor's end needs no work of its own. */
+    vm->eof_queued = true;
     /* SIGTERM lets QEMU flush its disks; SIGKILL only when it hangs.  A
      * QEMU of an earlier sepvirtd is asked over its monitor instead. */
     if (proc.pidfd < 0 && qemu_proc_alive(&proc))
@@ -89,9 +101,12 @@ static int qemu_domain_destroy(sv_domain_obj *d, unsigned flags)
     qemu_obj_unlock(d);
     ended = proc.pidfd < 0 ? qemu_proc_wait(&proc, QEMU_TERM_TIMEOUT_MS)
                            : qemu_proc_end(&proc, SIGTERM, QEMU_TERM_TIMEOUT_MS);
+    if (ended)
+        wait_monitor_end(mon);
     qemu_obj_lock(d);
     if (!ended && (flags & DESTROY_GRACEFUL)) {
         vm->stopping = false;
+        vm->eof_queued = false;
         sv_report(SV_FROM_QEMU, SV_ERR_OPERATION_FAILED,
                   "failed to kill qemu process with SIGTERM");
         return -1;
@@ -201,12 +216,6 @@ static const sv_hv_driver qemu_hv_driver = {
     .domain_suspend = qemu_domain_suspend,
     .domain_resume = qemu_domain_resume,
     .domain_get_info = qemu_domain_get_info,
-    .domain_open_console = qemu_domain_open_console,
-    .domain_interface_stats = qemu_domain_interface_stats,
-    .domain_block_stats = qemu_domain_block_stats,
-    .domain_memory_stats = qemu_domain_memory_stats,
-    .domain_get_control_info = qemu_domain_get_control_info,
-    .domain_interface_addresses = qemu_domain_interface_addresses,
 };
 
 /* ---- autostart ----------------------------------------------------------- */
