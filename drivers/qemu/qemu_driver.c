@@ -21,7 +21,9 @@
 #include "frontd.h"
 #include "helper_conn.h"
 #include "listen.h"
+#include "qemu_console.h"
 #include "qemu_driver_priv.h"
+#include "qemu_monitor_stats.h"
 #include "sv_error.h"
 #include "sv_util.h"
 
@@ -216,6 +218,12 @@ static const sv_hv_driver qemu_hv_driver = {
     .domain_suspend = qemu_domain_suspend,
     .domain_resume = qemu_domain_resume,
     .domain_get_info = qemu_domain_get_info,
+    .domain_open_console = qemu_domain_open_console,
+    .domain_interface_stats = qemu_domain_interface_stats,
+    .domain_block_stats = qemu_domain_block_stats,
+    .domain_memory_stats = qemu_domain_memory_stats,
+    .domain_get_control_info = qemu_domain_get_control_info,
+    .domain_interface_addresses = qemu_domain_interface_addresses,
 };
 
 /* ---- autostart ----------------------------------------------------------- */
