@@ -250,6 +250,26 @@ lc_shutdown_wait() {
     return 1
 }
 
+# lc_console_expect DOMAIN TEXT: TEXT shows up in a console session of
+# the client under test (`virsh console` wants a terminal: tests/console's
+# ptyproc gives it one); the session then detaches with Ctrl-].
+lc_console_expect() {
+    local cli=(virsh)
+
+    [ "$LC_CLIENT" = sepvirsh ] && cli=("$BUILD/client/sepvirsh")
+    lc_as_user /usr/bin/python3 - "$LC_SRC/tests/console" "$2" "${cli[@]}" -c "$LC_URI" \
+        console "$1" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from ptyproc import PtyProc
+p = PtyProc(sys.argv[3:])
+ok = p.expect(sys.argv[2].encode(), 30)
+p.send(b"\x1d")
+p.wait(5)
+sys.exit(0 if ok else 1)
+PY
+}
+
 # Type a line on the guest's serial console (its shell), through the
 # socket frontd made for the port.
 lc_serial_type() {

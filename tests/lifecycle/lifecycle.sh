@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # One guest through its whole life with a real QEMU, as a user would run it:
-# define → start → the serial marker → suspend/resume → shutdown (ACPI:
+# define → start → the serial marker (in the port's log and through
+# `console`) → suspend/resume → shutdown (ACPI:
 # shut off (shutdown)) → start → reboot → destroy (shut off (destroyed)) →
 # undefine, and a transient guest (create → destroy); `event --all --loop`
 # must see exactly the events libvirtd 9.0 sends for the same steps, and
@@ -30,6 +31,7 @@ lc_check "running (booted)" lc_wait_state "$dom" "running (booted)" 5
 lc_check "domid is 1" test "$(lc_cli domid "$dom")" = 1
 lc_check "QEMU got the disk as an fd" grep -q '"filename":"/dev/fdset/1"' "$LC_LOGDIR/$dom.log"
 lc_check "serial marker" lc_wait_serial "$dom" SEPVIRT-GUEST-READY 90
+lc_check "serial marker through console" lc_console_expect "$dom" SEPVIRT-GUEST-READY
 
 lc_check "suspend" lc_cli suspend "$dom"
 lc_check "paused (user)" lc_wait_state "$dom" "paused (user)" 5
