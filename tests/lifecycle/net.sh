@@ -8,6 +8,8 @@
 #       counter name the live XML reports; kill -9 of the QEMU → shut off
 #       (crashed) and the tap is deleted;
 #     - a NIC of type network (a network whose bridge is br0);
+#     - a NIC of type direct: a macvtap on a veth the config allows; the
+#       guest pings the veth's peer; kill -9 of the QEMU deletes it;
 #   session mode:
 #     - a user NIC: passt is started for it through the spawn helper and
 #       ends with the guest.
@@ -42,6 +44,11 @@ if [ "$2" = session ]; then
 fi
 
 lc_init system virsh yes
+ip -n "$LC_NS" link add vm0 type veth peer name vm0peer
+ip -n "$LC_NS" addr add 192.168.78.1/24 dev vm0peer
+ip -n "$LC_NS" link set vm0 up
+ip -n "$LC_NS" link set vm0peer up
+printf 'macvtap_parent = vm0\n' >>"$LC_ROOT/config/net.conf"
 lc_start_daemon
 lc_events_start
 
@@ -91,6 +98,21 @@ lc_check "destroy" lc_cli destroy "$w"
 lc_check "undefine" lc_cli undefine "$w"
 lc_check "net-destroy" lc_cli net-destroy "$net"
 lc_check "net-undefine" lc_cli net-undefine "$net"
+# type='direct': a macvtap on a parent net.conf allows (a veth whose peer
+# holds the host side).  Unlike a tap, a macvtap stays until deleted.
+m=${LC_PREFIX}m
+lc_check "define (direct NIC on vm0)" lc_cli define "$(lc_write_xml "$m" \
+    "sepvirt.ip=192.168.78.2/24 sepvirt.ping=192.168.78.1" \
+    "<interface type='direct'><source dev='vm0' mode='bridge'/><model type='virtio'/></interface>")"
+lc_check "start" lc_cli start "$m"
+mtap=$(lc_cli domiflist "$m" | awk '/macvtap/ {print $1}')
+lc_check "a macvtap on vm0 ($mtap)" bash -c "ip -n $LC_NS -o link show '$mtap' | grep -q '@vm0'"
+lc_check "the guest pings the peer through it" lc_wait_serial "$m" SEPVIRT-PING-OK 120
+kill -KILL "$(pgrep -f "guest=$m,")"
+lc_check "kill -9 QEMU: shut off (crashed)" lc_wait_state "$m" "shut off (crashed)" 10
+lc_check "the macvtap is deleted" lc_not ip -n "$LC_NS" link show "$mtap"
+lc_check "undefine" lc_cli undefine "$m"
+
 lc_check_clean "at the end"
 launcher=$LC_LAUNCHER
 lc_stop_daemon
