@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "frontd.h"
 #include "helper_conn.h"
 #include "qemu_command.h"
 #include "qemu_driver.h"
@@ -422,6 +423,10 @@ static int launch(sv_domain_obj *d, const sv_domain_def *def, qemu_vm *vm, start
     for (size_t i = 0; i < s->nfds; i++)
         close(s->fds[i]);
     s->nfds = 0;
+    if (r == -ENOENT)
+        sv_report(SV_FROM_QEMU, SV_ERR_OPERATION_FAILED,
+                  "QEMU cannot be started: %s/spawn.conf has no 'qemu' kind",
+                  sv_frontd_paths_get()->config_dir);
     if (r < 0)
         return -1;
     vm->proc.pstart = qemu_proc_starttime(vm->proc.pid);
