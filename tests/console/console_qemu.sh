@@ -78,8 +78,12 @@ lc_check "boots" lc_wait_serial "$dom" SEPVIRT-GUEST-READY 90
 # ---- consoles --------------------------------------------------------------------
 cp "$HERE/console_check.py" "$HERE/ptyproc.py" "$LC_TMP/"
 chmod 644 "$LC_TMP/console_check.py" "$LC_TMP/ptyproc.py"
+# Whoever comes first sees the replayed boot marker: virsh in session
+# mode, sepvirsh in system mode.
+clients=(virsh "$SEPVIRSH")
+[ "$MODE" = system ] && clients=("$SEPVIRSH" virsh)
 first=first
-for client in virsh "$SEPVIRSH"; do
+for client in "${clients[@]}"; do
     while IFS= read -r line; do
         case $line in
             PASS\ *) lc_ok "${line#PASS }" ;;
