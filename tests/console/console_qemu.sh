@@ -82,17 +82,20 @@ chmod 644 "$LC_TMP/console_check.py" "$LC_TMP/ptyproc.py"
 # mode, sepvirsh in system mode.
 clients=(virsh "$SEPVIRSH")
 [ "$MODE" = system ] && clients=("$SEPVIRSH" virsh)
-first=first
-for client in "${clients[@]}"; do
+# console_check.py CLIENT [first], its PASS/FAIL lines as TAP (prefix $1).
+consoles() {
+    local prefix=$1 line
+    shift
     while IFS= read -r line; do
         case $line in
-            PASS\ *) lc_ok "${line#PASS }" ;;
-            FAIL\ *) lc_fail "${line#FAIL }" ;;
+            PASS\ *) lc_ok "$prefix${line#PASS }" ;;
+            FAIL\ *) lc_fail "$prefix${line#FAIL }" ;;
             *) echo "$line" ;;
         esac
-    done < <(lc_as_user /usr/bin/python3 "$LC_TMP/console_check.py" "$client" "$LC_URI" "$dom" $first 2>&1)
-    first=
-done
+    done < <(lc_as_user /usr/bin/python3 "$LC_TMP/console_check.py" "$1" "$LC_URI" "$dom" ${2:-} 2>&1)
+}
+consoles "" "${clients[0]}" first
+consoles "" "${clients[1]}"
 
 # ---- monitoring --------------------------------------------------------------------
 vsh() { lc_as_user virsh -c "$LC_URI" "$@" 2>&1; echo "rc=$?"; }
@@ -157,6 +160,13 @@ if [ "$MODE" = system ]; then
 else
     same domifstat "$dom" 52:54:00:00:00:99
 fi
+
+# A restarted frontd connects to the serial port again: consoles work and
+# the first session starts from the port's log.
+old=$(lc_frontd_pid)
+kill -KILL "$old"
+lc_check "kill -9 frontd: the launcher restarts it" lc_wait_frontd "$old"
+consoles "after the restart: " "${clients[1]}" first
 
 lc_check "destroy" lc_cli destroy "$dom"
 same domblkstat "$dom"
