@@ -112,11 +112,13 @@ struct sv_qemu_net_backend;
 
 /* Host side of every interface of def (tap/macvtap from the net helper,
  * passt from the spawn helper, else QEMU's user networking).  The fds QEMU
- * must receive are appended to fds[*nfds] (room for SV_HELPER_MAX_FDS) and
- * backends[i].fd gets their number inside QEMU (first_fd + index).
- * Device names go to def (<target dev>) and vm.  d unlocked, job held. */
-int qemu_net_prepare(sv_domain_def *def, qemu_vm *vm, int log_fd, struct sv_qemu_net_backend *backends,
-                     int *fds, size_t *nfds, size_t max_fds, int first_fd);
+ * must receive are appended to fds[*nfds] (room for max_fds) and
+ * backends[i].fd gets their number inside QEMU (first_fd + index); the
+ * host devices' names go to vm->ifnames in interface order.  d unlocked,
+ * job held. */
+int qemu_net_prepare(const sv_domain_def *def, qemu_vm *vm, int log_fd,
+                     struct sv_qemu_net_backend *backends, int *fds, size_t *nfds, size_t max_fds,
+                     int first_fd);
 /* Delete the host devices of vm and end its helper processes. */
 void qemu_net_release(qemu_vm *vm);
 

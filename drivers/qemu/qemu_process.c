@@ -404,7 +404,7 @@ static int launch(sv_domain_obj *d, const sv_domain_def *def, qemu_vm *vm, start
         return -1;
     s->nets = sv_calloc(def->nnets ? def->nnets : 1, sizeof(*s->nets));
     /* The net helper and passt fill in tap/socket fds. */
-    if (qemu_net_prepare((sv_domain_def *)def, vm, s->fds[0], s->nets, s->fds, &s->nfds,
+    if (qemu_net_prepare(def, vm, s->fds[0], s->nets, s->fds, &s->nfds,
                          SV_HELPER_MAX_FDS, 2) < 0)
         return -1;
     bc.nets = s->nets;

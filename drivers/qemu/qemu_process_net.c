@@ -179,8 +179,9 @@ static int check_features(const sv_domain_net_def *n)
     return 0;
 }
 
-int qemu_net_prepare(sv_domain_def *def, qemu_vm *vm, int log_fd, sv_qemu_net_backend *backends,
-                     int *fds, size_t *nfds, size_t max_fds, int first_fd)
+int qemu_net_prepare(const sv_domain_def *def, qemu_vm *vm, int log_fd,
+                     sv_qemu_net_backend *backends, int *fds, size_t *nfds, size_t max_fds,
+                     int first_fd)
 {
     for (size_t i = 0; i < def->nnets; i++) {
         const sv_domain_net_def *n = def->nets[i];
