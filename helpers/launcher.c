@@ -124,12 +124,8 @@ static int make_dir(const char *path, uid_t owner, gid_t group, mode_t mode)
     int fd, r = 0;
 
     snprintf(tmp, sizeof(tmp), "%s", path);
-    for (char *s = strchr(tmp + 1, '/'); s; s = strchr(s + 1, '/')) {
-        *s = '\0';
-        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-            return -errno;
-        *s = '/';
-    }
+    if ((r = sv_jail_mkdir_parents(tmp)) < 0)
+        return r;
     if (mkdir(path, mode) < 0 && errno != EEXIST)
         return -errno;
     fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -28,16 +28,17 @@ typedef struct spawnhelper {
     uint32_t seq;   /* of our calls to the launcher */
 } spawnhelper;
 
-/* A checked request to the launcher, its answer to frontd as it came. */
-static int forward(spawnhelper *h, uint16_t type, const void *req, size_t req_len, const int *fds,
-                   size_t nfds, void *rep, size_t rep_len, int *rep_fds, size_t *rep_nfds)
+/* A checked request to the launcher (sizes from the protocol table), its
+ * answer to frontd as it came. */
+static int forward(spawnhelper *h, uint16_t type, const void *req, const int *fds, size_t nfds,
+                   void *rep, int *rep_fds, size_t *rep_nfds)
 {
-    int r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, type, req, req_len,
-                           fds, nfds, rep, rep_len, rep_fds, rep_nfds);
+    const sv_helper_msg *m = sv_helper_proto_find(sv_helper_spawn_proto(), type);
+    int r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, type, req, m->req_size,
+                           fds, nfds, rep, m->rep_size, rep_fds, rep_nfds);
 
     if (r < 0)
-        sv_helper_log("%s refused by the launcher: %s",
-                      sv_helper_proto_find(sv_helper_spawn_proto(), type)->name, strerror(-r));
+        sv_helper_log("%s refused by the launcher: %s", m->name, strerror(-r));
     return r;
 }
 
@@ -52,8 +53,7 @@ static int handle_start(void *ctx, const void *reqp, int *fds, size_t nfds, void
                       req->kind[0] == '/' ? "a path, not a kind" : "malformed");
         return r;
     }
-    r = forward(ctx, SV_SPAWN_START, req, sizeof(*req), fds, nfds, repp,
-                sizeof(sv_spawn_start_rep), rep_fds, rep_nfds);
+    r = forward(ctx, SV_SPAWN_START, req, fds, nfds, repp, rep_fds, rep_nfds);
     return r == 0 && *rep_nfds != 1 ? -EPROTO : r;
 }
 
@@ -64,8 +64,7 @@ static int handle_signal(void *ctx, const void *reqp, int *fds, size_t nfds, voi
 
     if (!sv_spawn_signo_ok(req->signo))
         return -EINVAL;
-    return forward(ctx, SV_SPAWN_SIGNAL, req, sizeof(*req), NULL, 0, repp,
-                   sizeof(sv_helper_empty_rep), rep_fds, rep_nfds);
+    return forward(ctx, SV_SPAWN_SIGNAL, req, NULL, 0, repp, rep_fds, rep_nfds);
 }
 
 static int handle_list(void *ctx, const void *reqp, int *fds, size_t nfds, void *repp,
@@ -77,8 +76,7 @@ static int handle_list(void *ctx, const void *reqp, int *fds, size_t nfds, void 
 
     if (req->reserved)
         return -EINVAL;
-    r = forward(ctx, SV_SPAWN_LIST, req, sizeof(*req), NULL, 0, rep, sizeof(*rep), rep_fds,
-                rep_nfds);
+    r = forward(ctx, SV_SPAWN_LIST, req, NULL, 0, rep, rep_fds, rep_nfds);
     return r == 0 && (*rep_nfds != rep->count || rep->count > SV_SPAWN_LIST_MAX) ? -EPROTO : r;
 }
 

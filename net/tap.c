@@ -116,8 +116,6 @@ int sv_macvtap_open(const char *name, int ifindex, bool vnet_hdr, unsigned queue
     unsigned maj, min;
     int got, r;
 
-    for (unsigned i = 0; i < queues; i++)
-        fds[i] = -1;
     /* The device number from sysfs, after checking that sysfs shows our
      * namespace's device of that name. */
     snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);

@@ -67,3 +67,7 @@ int sv_jail_spawn(const sv_jail *j, pid_t *ret_pid, int *ret_pidfd);
  */
 int sv_jail_dev(const char *const *devices, uid_t uid, gid_t gid);
 int sv_jail_ro_root(const char *const *rw_paths);
+
+/* mkdir -p (mode 0755) of the directories above the file or directory at
+ * absolute `path` ("/dev/net/tun" → /dev, /dev/net); path is restored. */
+int sv_jail_mkdir_parents(char *path);

@@ -30,10 +30,9 @@ static bool is_public(const char *name)
     return false;
 }
 
-/* mkdir -p of the directories in a /dev path ("/dev/net/tun" → /dev/net). */
-static int make_parents(char *path)
+int sv_jail_mkdir_parents(char *path)
 {
-    for (char *s = strchr(path + 5, '/'); s; s = strchr(s + 1, '/')) {
+    for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
         int r;
 
         *s = '\0';
@@ -68,7 +67,7 @@ int sv_jail_dev(const char *const *devices, uid_t uid, gid_t gid)
         return -errno;
     for (size_t i = 0; i < n; i++) {
         devnode *d = &nodes[i];
-        int r = make_parents(d->path);
+        int r = sv_jail_mkdir_parents(d->path);
 
         if (r < 0)
             return r;
