@@ -321,6 +321,15 @@ lc_wait_reboot() {
 # QEMU/passt processes of this test (their command lines name our domains).
 lc_our_pids() { pgrep -f "guest=$LC_PREFIX" 2>/dev/null; }
 
+# lc_wait_no_qemu DOMAIN: its QEMU ends within 5 s.
+lc_wait_no_qemu() {
+    for _ in $(seq 50); do
+        pgrep -f "guest=$1," >/dev/null || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # Nothing of a stopped guest may stay: processes, run directories and
 # sockets, status files, host devices (netns), cgroup leaves.
 lc_check_clean() {

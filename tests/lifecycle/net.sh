@@ -9,7 +9,9 @@
 #       (crashed) and the tap is deleted;
 #     - a NIC of type network (a network whose bridge is br0);
 #     - a NIC of type direct: a macvtap on a veth the config allows; the
-#       guest pings the veth's peer; kill -9 of the QEMU deletes it;
+#       guest pings the veth's peer; kill -9 of the QEMU deletes it; a
+#       QEMU and macvtap no status file accounts for are ended and deleted
+#       by the next frontd;
 #   session mode:
 #     - a user NIC: passt is started for it through the spawn helper and
 #       ends with the guest.
@@ -111,6 +113,22 @@ lc_check "the guest pings the peer through it" lc_wait_serial "$m" SEPVIRT-PING-
 kill -KILL "$(pgrep -f "guest=$m,")"
 lc_check "kill -9 QEMU: shut off (crashed)" lc_wait_state "$m" "shut off (crashed)" 10
 lc_check "the macvtap is deleted" lc_not ip -n "$LC_NS" link show "$mtap"
+
+# A frontd that dies in the middle of a start leaves a QEMU and a device no
+# status file accounts for (simulated: the status file is removed while
+# frontd is down); the next frontd ends the QEMU and deletes the device.
+lc_check "start again" lc_cli start "$m"
+mtap=$(lc_cli domiflist "$m" | awk '/macvtap/ {print $1}')
+kill -STOP "$LC_LAUNCHER"
+old=$(lc_frontd_pid)
+kill -KILL "$old"
+rm -f "$LC_STATE/qemu/status/$m.status"
+kill -CONT "$LC_LAUNCHER"
+lc_check "frontd restarted" lc_wait_frontd "$old"
+lc_check "the orphaned QEMU is ended" lc_wait_no_qemu "$m"
+lc_check "the orphaned macvtap is deleted" lc_not ip -n "$LC_NS" link show "$mtap"
+lc_check "the domain is shut off" lc_wait_state "$m" "shut off (unknown)" 5
+rm -rf "$LC_RUN/qemu/$(lc_cli domuuid "$m")"   # its run directory had no status either
 lc_check "undefine" lc_cli undefine "$m"
 
 lc_check_clean "at the end"
