@@ -302,7 +302,7 @@ static int plan_pair(jail_plan *jp, int *ours, int dst)
  * child_ends, -1). */
 static int plan(launcher *L, proc_id id, jail_plan *jp)
 {
-    proc *p = &L->procs[id], *net = &L->procs[P_NET], *spawn = &L->procs[P_SPAWN];
+    proc *p = &L->procs[id];
     bool sys = !L->session;
     size_t e = 0;
     int r;
@@ -344,14 +344,11 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
         /* The fds go in the environment (like systemd's LISTEN_FDS): a
          * frontd that does not know them yet simply ignores them. */
         jp->envp[e++] = "SEPVIRT_LAUNCHER_FD=3";
-        if (net->front_end >= 0) {
-            jp->fds[jp->j.n_fds++] = (sv_jail_fd){ net->front_end, 4 };
-            jp->envp[e++] = "SEPVIRT_NET_FD=4";
-        }
-        if (spawn->front_end >= 0) {
-            jp->fds[jp->j.n_fds++] = (sv_jail_fd){ spawn->front_end, 5 };
-            jp->envp[e++] = "SEPVIRT_SPAWN_FD=5";
-        }
+        for (int i = P_NET; i <= P_SPAWN; i++)
+            if (L->procs[i].front_end >= 0) {
+                jp->fds[jp->j.n_fds++] = (sv_jail_fd){ L->procs[i].front_end, 4 + i };
+                jp->envp[e++] = i == P_NET ? "SEPVIRT_NET_FD=4" : "SEPVIRT_SPAWN_FD=5";
+            }
         if (L->session && getenv("HOME"))
             jp->envp[e++] = plan_str(jp, 3, "HOME=", getenv("HOME"));
         if (L->session && getenv("XDG_RUNTIME_DIR"))
@@ -436,9 +433,8 @@ static int order_start(void *ctx, const void *reqp, int *fds, size_t nfds, void 
         off += (uint32_t)strlen(req->argv + off) + 1;
     }
     argv[req->argc + 1] = NULL;
-    jfds[nj++] = (sv_jail_fd){ L->null_fd, 0 };
-    jfds[nj++] = (sv_jail_fd){ first ? fds[0] : L->null_fd, 1 };
-    jfds[nj++] = (sv_jail_fd){ first ? fds[0] : L->null_fd, 2 };
+    for (int i = 0; i < 3; i++)   /* stdin /dev/null; stdout, stderr the log fd or that */
+        jfds[nj++] = (sv_jail_fd){ i && first ? fds[0] : L->null_fd, i };
     for (size_t i = first; i < nfds; i++)
         jfds[nj++] = (sv_jail_fd){ fds[i], 3 + (int)(i - first) };
     snprintf(leaf, sizeof(leaf), "%s.%d.%u", k->name, (int)getpid(), ++L->leaf_seq);
