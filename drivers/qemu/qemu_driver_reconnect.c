@@ -10,6 +10,7 @@
  * (crashed).  Processes and devices nobody accounts for (a frontd that died
  * in the middle of a start) are ended and deleted.
  */
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ typedef struct survey {
     bool *claimed;          /* per proc: belongs to an adopted guest */
     char (*ifnames)[IFNAMSIZ];  /* devices of adopted guests */
     size_t nifnames;
+    char **dirs;            /* run directories of adopted guests */
+    size_t ndirs;
 } survey;
 
 static ssize_t find_proc(const survey *sv, pid_t pid, const char *kind)
@@ -188,6 +191,8 @@ static void reconnect_one(survey *sv, const char *name)
                 sv->ifnames = sv_realloc(sv->ifnames, (sv->nifnames + 1) * sizeof(*sv->ifnames));
                 memcpy(sv->ifnames[sv->nifnames++], vm->ifnames[i], IFNAMSIZ);
             }
+            sv->dirs = sv_realloc(sv->dirs, (sv->ndirs + 1) * sizeof(*sv->dirs));
+            sv->dirs[sv->ndirs++] = sv_strdup(vm->dir);
             qemu_status_save(d);
             fprintf(stderr, "sepvirt-frontd: domain %s (id %d) reconnected\n", name, d->obj.id);
         } else {
@@ -212,6 +217,29 @@ static void reconnect_one(survey *sv, const char *name)
     sv_domain_obj_end(d);
     sv_domain_def_free(live);
     qemu_status_clear(&st);
+}
+
+/* Run directories of starts that never got a status file. */
+static void remove_unclaimed_dirs(const survey *sv)
+{
+    DIR *dir = opendir(qemu_drv.run_dir);
+    struct dirent *e;
+
+    if (!dir)
+        return;
+    while ((e = readdir(dir))) {
+        _cleanup_free_ char *path = NULL;
+        bool claimed = false;
+
+        if (e->d_name[0] == '.')
+            continue;
+        path = sv_asprintf("%s/%s", qemu_drv.run_dir, e->d_name);
+        for (size_t i = 0; i < sv->ndirs && !claimed; i++)
+            claimed = strcmp(sv->dirs[i], path) == 0;
+        if (!claimed)
+            qemu_process_remove_dir(path);
+    }
+    closedir(dir);
 }
 
 static bool ifname_claimed(const survey *sv, const char *name)
@@ -265,7 +293,11 @@ void qemu_reconnect_all(void)
         }
         free(owned);
     }
+    remove_unclaimed_dirs(&sv);
     free(sv.procs);
     free(sv.claimed);
     free(sv.ifnames);
+    for (size_t i = 0; i < sv.ndirs; i++)
+        free(sv.dirs[i]);
+    free(sv.dirs);
 }

@@ -128,7 +128,7 @@ lc_check "frontd restarted" lc_wait_frontd "$old"
 lc_check "the orphaned QEMU is ended" lc_wait_no_qemu "$m"
 lc_check "the orphaned macvtap is deleted" lc_not ip -n "$LC_NS" link show "$mtap"
 lc_check "the domain is shut off" lc_wait_state "$m" "shut off (unknown)" 5
-rm -rf "$LC_RUN/qemu/$(lc_cli domuuid "$m")"   # its run directory had no status either
+lc_check "its run directory is removed" lc_not ls -d "$LC_RUN/qemu/$(lc_cli domuuid "$m")"
 lc_check "undefine" lc_cli undefine "$m"
 
 lc_check_clean "at the end"
