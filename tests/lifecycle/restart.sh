@@ -6,6 +6,8 @@
 #     the launcher restarts it, and it lists them running with the same
 #     ids and states; they can be shut down afterwards;
 #   - kill -9 a QEMU: the guest goes shut off (crashed), STOPPED/FAILED;
+#   - kill -9 of the spawn and net helpers: the guest runs on and is ended
+#     through the restarted helpers;
 #   - a QEMU that dies while frontd is down: after the restart the guest is
 #     shut off (crashed) and nothing of it is left;
 #   - sepvirtd itself stops and starts again: a running guest is adopted
@@ -93,6 +95,18 @@ kill -CONT "$LC_LAUNCHER"
 lc_check "frontd restarted" lc_wait_frontd "$old"
 lc_check "b: shut off (crashed)" lc_wait_state "$b" "shut off (crashed)" 10
 lc_check_clean "after the crashes"
+
+# kill -9 of both helpers while a guest runs: the launcher restarts them and
+# hands frontd the new connections; the guest is still ended through them.
+lc_check "start a for the helper restart" lc_cli start "$a"
+helpers=$(pgrep -P "$LC_LAUNCHER" -f 'sepvirt-(spawn|net)helper' | tr '\n' ' ')
+lc_check "two helpers found ($helpers)" test "$(wc -w <<<"$helpers")" = 2
+# shellcheck disable=SC2086
+kill -KILL $helpers
+lc_check "both restarted" bash -c "for i in \$(seq 50); do [ \$(pgrep -P $LC_LAUNCHER -f 'sepvirt-(spawn|net)helper' | wc -l) = 2 ] && exit 0; sleep 0.1; done; exit 1"
+lc_check "a still running" lc_wait_state "$a" "running (booted)" 2
+lc_check "destroy through the new helpers" lc_cli destroy "$a"
+lc_check_clean "after the helper restart"
 
 # sepvirtd itself stops (the guests keep running) and starts again: it
 # adopts the guest of the earlier launcher and autostarts the other.
