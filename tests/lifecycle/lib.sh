@@ -80,6 +80,11 @@ lc_init() {
     LC_KERNEL=$BUILD/guest/vmlinuz
     LC_INITRD=$BUILD/guest/initrd.img
 
+    if [ "$LC_MODE" = session ] && [ "$(id -u)" -eq 0 ] &&
+       ! setpriv --reuid="$LC_UID" --regid="$LC_UID" --clear-groups \
+            test -x "$BUILD/helpers/sepvirtd" -a -r "$LC_KERNEL" -a -r "$LC_INITRD"; then
+        lc_skip_all "uid $LC_UID cannot reach $BUILD (session mode runs as that user)"
+    fi
     LC_TMP=$(mktemp -d "/tmp/sv-lc-$LC_MODE.XXXXXX")
     chmod 755 "$LC_TMP"
     trap lc_cleanup EXIT
