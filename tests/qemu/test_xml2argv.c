@@ -13,7 +13,8 @@
  *                                  check it answers QMP, then quit it.
  *
  * The fd numbers are fixed so golden files are stable: monitor 3, NICs
- * 20+i, disks 30+i, pty serials 40+i, unix channels 50+i.
+ * 20+i, disks 30+i, pty serials 40+i, unix channels 50+i, and for cases
+ * named serial-log* the serial ports' log files 60+i.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,6 +44,7 @@
 #define FD_DISK 30
 #define FD_SERIAL 40
 #define FD_CHANNEL 50
+#define FD_SERIAL_LOG 60
 
 static int n_pass, n_fail;
 
@@ -58,10 +60,10 @@ static void result(bool ok, const char *name, const char *why)
 typedef struct ctx_storage {
     sv_qemu_build_ctx ctx;
     sv_qemu_net_backend nets[64];
-    int disks[64], serials[64], channels[64], ports[8];
+    int disks[64], serials[64], serial_logs[64], channels[64], ports[8];
 } ctx_storage;
 
-static bool fill_ctx(const sv_domain_def *def, ctx_storage *s)
+static bool fill_ctx(const char *name, const sv_domain_def *def, ctx_storage *s)
 {
     if (def->nnets > 64 || def->ndisks > 64 || def->nserials > 64 || def->nchannels > 64 || def->ngraphics > 8)
         return false;
@@ -85,6 +87,11 @@ static bool fill_ctx(const sv_domain_def *def, ctx_storage *s)
     s->ctx.nets = s->nets;
     s->ctx.disk_fds = s->disks;
     s->ctx.serial_fds = s->serials;
+    if (strncmp(name, "serial-log", 10) == 0) {
+        for (size_t i = 0; i < def->nserials; i++)
+            s->serial_logs[i] = FD_SERIAL_LOG + (int)i;
+        s->ctx.serial_log_fds = s->serial_logs;
+    }
     s->ctx.channel_fds = s->channels;
     s->ctx.vnc_ports = s->ports;
     return true;
@@ -161,7 +168,7 @@ static void run_golden(const char *dir)
             result(false, names[i], why);
             goto next;
         }
-        fill_ctx(def, &s);
+        fill_ctx(names[i], def, &s);
         sv_error_reset();
         r = sv_qemu_build_argv(def, &s.ctx, &argv);
         if (sv_read_file(err_path, 1 << 20, &experr, NULL) == 0) {
@@ -292,6 +299,11 @@ static bool prepare(sv_domain_def *def, const ctx_storage *s, const char *tmp, c
         } else if (c->path) {
             set_str(&c->path, sv_asprintf("%s/serial%zu.out", tmp, i));
         }
+        if (s->ctx.serial_log_fds) {
+            _cleanup_free_ char *log = sv_asprintf("%s/serial%zu.log", tmp, i);
+
+            fds[(*nfds)++] = (fdpair){open(log, O_CREAT | O_WRONLY | O_CLOEXEC, 0600), s->serial_logs[i]};
+        }
     }
     for (size_t i = 0; i < def->nconsoles; i++)
         if (def->consoles[i]->path && def->consoles[i]->target_type != SV_DOMAIN_CONSOLE_TARGET_SERIAL)
@@ -351,7 +363,7 @@ static void run_one(const char *dir, const char *name, const char *kernel, const
         sv_domain_def_free(def);
         return;
     }
-    fill_ctx(def, &s);
+    fill_ctx(name, def, &s);
     if (!prepare(def, &s, tmp, kernel, initrd, fds, &nfds, &monitor)) {
         snprintf(why, sizeof(why), "cannot prepare host resources: %s", strerror(errno));
         goto out;
