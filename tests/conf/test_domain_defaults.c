@@ -269,6 +269,6 @@ int main(void)
     test_fields_copy_lookup();
     test_hostile();
     printf("1..%d\n", n_pass + n_fail);
-    printf("%d passed, %d failed\n", n_pass, n_fail);
+    printf("# %d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }
