@@ -227,18 +227,31 @@ static void strip_blank_nodes(xmlNode *n, int depth)
     }
 }
 
+static int check_ns_uri(xmlNode *n, const xmlNs *ns)
+{
+    if (ns && ns->href && strpbrk((const char *)ns->href, "<>&\"'"))
+        return sv_xml_error(n, "metadata namespace URI '%s' contains a character that is not allowed",
+                            (const char *)ns->href);
+    return 0;
+}
+
 /* libxml2 writes namespace URIs back without escaping them, so a URI
- * holding markup characters would come out as broken XML: refuse it. */
+ * holding markup characters would come out as broken XML: refuse it,
+ * whether declared inside <metadata> or inherited from an ancestor. */
 static int check_metadata_namespaces(xmlNode *top)
 {
     xmlNode *n = top;
 
     while (n) {
         if (n->type == XML_ELEMENT_NODE) {
+            if (check_ns_uri(n, n->ns) < 0)
+                return -1;
             for (xmlNs *ns = n->nsDef; ns; ns = ns->next)
-                if (ns->href && strpbrk((const char *)ns->href, "<>&\"'"))
-                    return sv_xml_error(n, "metadata namespace URI '%s' contains a character that is not allowed",
-                                        (const char *)ns->href);
+                if (check_ns_uri(n, ns) < 0)
+                    return -1;
+            for (xmlAttr *a = n->properties; a; a = a->next)
+                if (check_ns_uri(n, a->ns) < 0)
+                    return -1;
         }
         if (n->type == XML_ELEMENT_NODE && n->children) {
             n = n->children;
