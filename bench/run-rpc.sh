@@ -58,43 +58,10 @@ wait_socket "$tmp/sv/run/sepvirt-sock" sepvirt-frontd
 
 # ---- libvirtd ------------------------------------------------------------
 if [ "$(id -u)" -eq 0 ] && command -v libvirtd >/dev/null; then
-  mkdir -p "$tmp/etc-libvirt" "$tmp/lvsock"
-  cat >"$tmp/etc-libvirt/libvirtd.conf" <<EOF
-unix_sock_dir = "$tmp/lvsock"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-unix_sock_rw_perms = "0700"
-EOF
-  # libvirtd's qemu driver resolves its built-in user libvirt-qemu before it
-  # reads qemu.conf; that account exists only once the package's maintainer
-  # scripts ran.  The namespace gets private passwd/group copies that have
-  # it (the host's files are not touched); no guest is started, so the
-  # driver may run as root.
-  cat >"$tmp/etc-libvirt/qemu.conf" <<'EOF'
-user = "root"
-group = "root"
-security_driver = "none"
-EOF
-  cp /etc/passwd "$tmp/passwd"
-  cp /etc/group "$tmp/group"
-  getent passwd libvirt-qemu >/dev/null ||
-    echo "libvirt-qemu:x:64055:64055:Libvirt Qemu:/var/lib/libvirt:/usr/sbin/nologin" >>"$tmp/passwd"
-  getent group libvirt-qemu >/dev/null || echo "libvirt-qemu:x:64055:" >>"$tmp/group"
-  getent group kvm >/dev/null || echo "kvm:x:64056:" >>"$tmp/group"
-  getent group libvirt >/dev/null || echo "libvirt:x:64057:" >>"$tmp/group"
-  ip netns add "$ns"
-  # Every step execs, so $! is libvirtd itself.
-  ip netns exec "$ns" unshare --mount --propagation private bash -euo pipefail -c '
-    tmp=$1
-    for d in /run /var/lib /var/cache /var/log; do mount -t tmpfs tmpfs "$d"; mkdir "$d/libvirt"; done
-    mount --bind "$tmp/etc-libvirt" /etc/libvirt
-    mount --bind "$tmp/passwd" /etc/passwd
-    mount --bind "$tmp/group" /etc/group
-    ip link set lo up
-    exec libvirtd
-  ' _ "$tmp" >"$tmp/libvirtd.log" 2>&1 &
-  lpid=$!
-  wait_socket "$tmp/lvsock/libvirt-sock" libvirtd
+  # shellcheck source=bench/start-libvirtd.sh
+  . bench/start-libvirtd.sh
+  sv_start_libvirtd "$tmp" "$ns" "$tmp/libvirtd.log"
+  lpid=$LIBVIRTD_PID
 fi
 
 # ---- alternate rounds ----------------------------------------------------
