@@ -346,19 +346,8 @@ void sv_domain_net_def_free(sv_domain_net_def *net)
 
 static void format_rate(sv_buf *b, const char *name, const sv_domain_bandwidth_rate *r)
 {
-    if (!r)
-        return;
-    sv_buf_iprintf(b, "<%s", name);
-    /* libvirt's attribute order */
-    if (r->average)
-        sv_buf_printf(b, " average='%llu'", (unsigned long long)r->average);
-    if (r->peak)
-        sv_buf_printf(b, " peak='%llu'", (unsigned long long)r->peak);
-    if (r->floor)
-        sv_buf_printf(b, " floor='%llu'", (unsigned long long)r->floor);
-    if (r->burst)
-        sv_buf_printf(b, " burst='%llu'", (unsigned long long)r->burst);
-    sv_buf_add(b, "/>\n");
+    if (r)
+        sv_xml_format_rate(b, name, r->average, r->peak, r->floor, r->burst);
 }
 
 static void format_source(sv_buf *b, const sv_domain_net_def *net)

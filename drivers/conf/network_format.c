@@ -46,18 +46,8 @@ static void attr_mac(sv_buf *b, const char *name, const unsigned char mac[SV_MAC
 
 static void format_rate(sv_buf *b, const char *elem, const sv_network_rate *r)
 {
-    if (!r->present)
-        return;
-    sv_buf_iprintf(b, "<%s", elem);
-    if (r->average)
-        sv_buf_printf(b, " average='%llu'", (unsigned long long)r->average);
-    if (r->peak)
-        sv_buf_printf(b, " peak='%llu'", (unsigned long long)r->peak);
-    if (r->floor)
-        sv_buf_printf(b, " floor='%llu'", (unsigned long long)r->floor);
-    if (r->burst)
-        sv_buf_printf(b, " burst='%llu'", (unsigned long long)r->burst);
-    sv_buf_add(b, "/>\n");
+    if (r->present)
+        sv_xml_format_rate(b, elem, r->average, r->peak, r->floor, r->burst);
 }
 
 static void format_bandwidth(sv_buf *b, const sv_network_bandwidth *bw)

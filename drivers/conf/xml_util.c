@@ -415,3 +415,18 @@ void sv_buf_attr(sv_buf *b, const char *name, const char *value)
     sv_buf_escape_xml(b, value);
     sv_buf_add(b, "'");
 }
+
+void sv_xml_format_rate(sv_buf *b, const char *elem, uint64_t average, uint64_t peak,
+                        uint64_t floor, uint64_t burst)
+{
+    const struct {
+        const char *name;
+        uint64_t value;
+    } attrs[] = {{"average", average}, {"peak", peak}, {"floor", floor}, {"burst", burst}};
+
+    sv_buf_iprintf(b, "<%s", elem);
+    for (size_t i = 0; i < SV_ARRAY_SIZE(attrs); i++)
+        if (attrs[i].value)
+            sv_buf_printf(b, " %s='%llu'", attrs[i].name, (unsigned long long)attrs[i].value);
+    sv_buf_add(b, "/>\n");
+}

@@ -82,5 +82,10 @@ int sv_scale_to_bytes(uint64_t value, const char *unit, uint64_t *ret);
 /* Serialize a node and its subtree exactly (for <metadata>). malloc'd. */
 char *sv_xml_node_dump(xmlNode *n);
 
+/* Append one <inbound>/<outbound>-style rate element: "<elem" and the
+ * non-zero attributes in libvirt's order (average, peak, floor, burst). */
+void sv_xml_format_rate(sv_buf *b, const char *elem, uint64_t average, uint64_t peak,
+                        uint64_t floor, uint64_t burst);
+
 /* Append a string as an attribute ` name='value'` (escaped) when non-NULL. */
 void sv_buf_attr(sv_buf *b, const char *name, const char *value);
