@@ -12,7 +12,6 @@
  * again) and must give identical text.  With SV_REGENERATE=1 missing or
  * differing .out.xml files are written instead of failing.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 
 #include "conf_any.h"
 #include "sv_error.h"
+#include "sv_testcases.h"
 #include "sv_util.h"
 
 static int n_pass, n_fail;
@@ -33,39 +33,6 @@ static void result(bool ok, const char *kind, const char *name, const char *why)
         n_fail++;
         printf("not ok %d - %s/%s: %s\n", n_pass + n_fail, kind, name, why);
     }
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted list of NAME (without suffix) for files ending in ".xml" but not ".out.xml". */
-static char **list_cases(const char *dir, size_t *ret_n)
-{
-    DIR *d = opendir(dir);
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *e;
-
-    if (!d) {
-        *ret_n = 0;
-        return NULL;
-    }
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-
-        if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
-            continue;
-        if (len > 8 && strcmp(e->d_name + len - 8, ".out.xml") == 0)
-            continue;
-        names = sv_realloc(names, (n + 1) * sizeof(*names));
-        names[n++] = sv_strndup(e->d_name, len - 4);
-    }
-    closedir(d);
-    qsort(names, n, sizeof(*names), name_cmp);
-    *ret_n = n;
-    return names;
 }
 
 static bool write_file(const char *path, const char *data)
@@ -84,7 +51,7 @@ static void run_valid(const char *datadir, const char *kindname, sv_conf_kind ki
     _cleanup_free_ char *dir = sv_asprintf("%s/%s", datadir, kindname);
     bool regen = getenv("SV_REGENERATE") != NULL;
     size_t n;
-    char **names = list_cases(dir, &n);
+    char **names = sv_test_list_cases(dir, ".out.xml", &n);
 
     for (size_t i = 0; i < n; i++) {
         _cleanup_free_ char *in_path = sv_asprintf("%s/%s.xml", dir, names[i]);
@@ -134,7 +101,7 @@ static void run_invalid(const char *datadir, const char *kindname, sv_conf_kind 
 {
     _cleanup_free_ char *dir = sv_asprintf("%s/%s/invalid", datadir, kindname);
     size_t n;
-    char **names = list_cases(dir, &n);
+    char **names = sv_test_list_cases(dir, ".out.xml", &n);
 
     for (size_t i = 0; i < n; i++) {
         _cleanup_free_ char *in_path = sv_asprintf("%s/%s.xml", dir, names[i]);

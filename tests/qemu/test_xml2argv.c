@@ -16,7 +16,6 @@
  * 20+i, disks 30+i, pty serials 40+i, unix channels 50+i, and for cases
  * named serial-log* the serial ports' log files 60+i.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
@@ -37,6 +36,7 @@
 #include "qemu_command.h"
 #include "qmp.h"
 #include "sv_error.h"
+#include "sv_testcases.h"
 #include "sv_util.h"
 
 #define FD_MONITOR 3
@@ -97,36 +97,6 @@ static bool fill_ctx(const char *name, const sv_domain_def *def, ctx_storage *s)
     return true;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char **list_cases(const char *dir, size_t *ret_n)
-{
-    DIR *d = opendir(dir);
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *e;
-
-    if (!d) {
-        *ret_n = 0;
-        return NULL;
-    }
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-
-        if (len > 4 && strcmp(e->d_name + len - 4, ".xml") == 0) {
-            names = sv_realloc(names, (n + 1) * sizeof(*names));
-            names[n++] = sv_strndup(e->d_name, len - 4);
-        }
-    }
-    closedir(d);
-    qsort(names, n, sizeof(*names), name_cmp);
-    *ret_n = n;
-    return names;
-}
-
 static sv_domain_def *load(const char *dir, const char *name)
 {
     _cleanup_free_ char *path = sv_asprintf("%s/%s.xml", dir, name);
@@ -149,7 +119,7 @@ static void trim(char *s)
 static void run_golden(const char *dir)
 {
     size_t n;
-    char **names = list_cases(dir, &n);
+    char **names = sv_test_list_cases(dir, NULL, &n);
     bool regen = getenv("SV_REGENERATE") != NULL;
 
     for (size_t i = 0; i < n; i++) {
@@ -439,7 +409,7 @@ int main(int argc, char **argv)
             printf("1..0 # SKIP cannot create a network namespace: %s\n", strerror(errno));
             return 0;
         }
-        names = list_cases(argv[2], &n);
+        names = sv_test_list_cases(argv[2], NULL, &n);
         for (size_t i = 0; i < n; i++) {
             run_one(argv[2], names[i], argv[3], argv[4]);
             free(names[i]);
