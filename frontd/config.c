@@ -19,6 +19,7 @@ void sv_frontd_config_defaults(sv_frontd_config *cfg, bool session)
     cfg->max_clients = 1024;
     cfg->max_workers = 4;
     cfg->max_client_requests = 16;
+    cfg->busy_poll_us = 200;
 }
 
 void sv_frontd_config_clear(sv_frontd_config *cfg)
@@ -84,6 +85,8 @@ static int apply(sv_frontd_config *cfg, const char *key, const char *value)
         return parse_count(value, 1, 256, &cfg->max_workers);
     if (strcmp(key, "max_client_requests") == 0)
         return parse_count(value, 1, 1024, &cfg->max_client_requests);
+    if (strcmp(key, "busy_poll_us") == 0)
+        return parse_count(value, 0, 10000, &cfg->busy_poll_us);
     return -ENOENT;
 }
 

@@ -12,6 +12,9 @@
  *   max_clients          connections accepted at once (default 1024)
  *   max_workers          worker threads (default 4)
  *   max_client_requests  calls one client may have in flight (default 16)
+ *   busy_poll_us         longest time the event loop keeps polling for the
+ *                        next call before it sleeps, in microseconds
+ *                        (default 200; 0: always sleep; see busypoll.h)
  */
 #pragma once
 
@@ -27,6 +30,7 @@ typedef struct sv_frontd_config {
     unsigned max_clients;
     unsigned max_workers;
     unsigned max_client_requests;
+    unsigned busy_poll_us;
 } sv_frontd_config;
 
 /* Defaults for system or session mode. */

@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "busypoll.h"
 #include "dispatch.h"
 #include "events.h"
 #include "rpc_msg.h"
@@ -44,6 +45,7 @@ static struct {
     unsigned max_requests;
     pthread_mutex_t wake_lock;
     wake_entry *wake_list;
+    sv_busypoll busypoll;        /* loop thread only */
 } srv = { .epfd = -1, .sigfd = -1, .wakefd = -1,
           .wake_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -73,6 +75,7 @@ int sv_server_init(const sv_frontd_config *cfg)
 
     srv.max_clients = cfg->max_clients;
     srv.max_requests = cfg->max_client_requests;
+    sv_busypoll_init(&srv.busypoll, (uint64_t)cfg->busy_poll_us * 1000u);
     srv.epfd = epoll_create1(EPOLL_CLOEXEC);
     srv.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     srv.wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -314,7 +317,8 @@ int sv_server_run(void)
     struct epoll_event evs[EPOLL_BATCH];
 
     for (;;) {
-        int n = epoll_wait(srv.epfd, evs, EPOLL_BATCH, -1);
+        bool spin = sv_busypoll_spin(&srv.busypoll, sv_busypoll_now());
+        int n = epoll_wait(srv.epfd, evs, EPOLL_BATCH, spin ? 0 : -1);
 
         if (n < 0) {
             if (errno == EINTR)
@@ -322,6 +326,9 @@ int sv_server_run(void)
             sv_error_set_errno(SV_FROM_NONE, errno, "epoll_wait");
             return -1;
         }
+        if (n == 0)
+            continue;
+        sv_busypoll_woke(&srv.busypoll, sv_busypoll_now());
         for (int i = 0; i < n; i++) {
             int kind = *(int *)evs[i].data.ptr;
 
@@ -343,6 +350,7 @@ int sv_server_run(void)
             }
             }
         }
+        sv_busypoll_idle(&srv.busypoll, sv_busypoll_now());
     }
 }
 
