@@ -40,6 +40,21 @@ static char *trim(char *s)
     return s;
 }
 
+/* A '#' outside double quotes starts a comment ("#x = \"y\"" included). */
+static void strip_comment(char *line)
+{
+    bool quoted = false;
+
+    for (; *line; line++) {
+        if (*line == '"')
+            quoted = !quoted;
+        else if (*line == '#' && !quoted) {
+            *line = '\0';
+            return;
+        }
+    }
+}
+
 static int parse_perms(const char *v, mode_t *ret)
 {
     char *end;
@@ -115,11 +130,7 @@ int sv_frontd_config_load(sv_frontd_config *cfg, const char *path)
         save = strchr(line, '\n');
         if (save)
             *save++ = '\0';
-        {
-            char *hash = strchr(line, '#');
-            if (hash && !strchr(line, '"'))
-                *hash = '\0';
-        }
+        strip_comment(line);
         line = trim(line);
         if (!*line)
             continue;

@@ -76,6 +76,24 @@ def bad_config(binary):
         t.ok("invalid value '0999' for 'unix_sock_ro_perms'" in str(e), "bad octal mode refused", e)
 
 
+def example_config(binary):
+    """docs/examples/sepvirt-frontd.conf, every setting uncommented (but the
+    group, which may not exist here), is accepted as it stands."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                        "examples", "sepvirt-frontd.conf")
+    with open(path) as f:
+        lines = [ln[1:] if ln.startswith("#") and "=" in ln and "unix_sock_group" not in ln
+                 else ln for ln in f]
+    settings = [ln.split("=")[0].strip() for ln in lines if not ln.startswith("#") and "=" in ln]
+    d = svdaemon.Daemon(binary, config="".join(lines))
+    try:
+        t.ok(d.alive() and len(settings) == 6,
+             "docs/examples/sepvirt-frontd.conf accepted with its %d settings" % len(settings),
+             settings)
+    finally:
+        d.stop()
+
+
 CLIENT = r"""
 import os, socket, struct, sys
 sys.path.insert(0, %r)
@@ -150,6 +168,7 @@ def main():
     binary = sys.argv[1]
     modes_and_limits(binary)
     bad_config(binary)
+    example_config(binary)
     other_uid(binary)
     libvirt_sockets(binary)
     return t.done()
