@@ -242,12 +242,21 @@ static int find_binary(proc *p)
     return -ENOENT;
 }
 
-/* At once after a long life, else backing off 0.2, 0.4, ... up to 5 s. */
-static void schedule_restart(proc *p, bool now)
+/* p is not running (it died, or it could not be started): drop its fds
+ * and schedule its next start, at once after a long life, else backing off
+ * 0.2, 0.4, ... up to 5 s. */
+static void proc_gone(launcher *L, proc *p, bool long_lived)
 {
-    int64_t delay = now ? 0 : 100LL << (p->quick_deaths < 6 ? p->quick_deaths : 6);
+    int64_t delay;
 
-    p->restart_at_ms = now_ms() + (delay < RESTART_MAX_DELAY_MS ? delay : RESTART_MAX_DELAY_MS);
+    p->pid = 0;
+    sv_helper_close_fds(&p->pidfd, 1);
+    sv_helper_close_fds(&p->chan, 1);
+    sv_helper_close_fds(&p->front_end, 1);   /* frontd's copy now reads end-of-file */
+    p->quick_deaths = long_lived ? 0 : p->quick_deaths + 1;
+    delay = long_lived ? 0 : 100LL << (p->quick_deaths < 6 ? p->quick_deaths : 6);
+    if (!L->stopping)
+        p->restart_at_ms = now_ms() + (delay < RESTART_MAX_DELAY_MS ? delay : RESTART_MAX_DELAY_MS);
 }
 
 static void send_helper_fd(launcher *L, proc_id id)
@@ -389,11 +398,7 @@ static void start_proc(launcher *L, proc_id id)
     sv_helper_close_fds(jp.child_ends, 2);
     if (r < 0) {
         sv_helper_log("%s: cannot start %s: %s", p->d->name, p->path, strerror(-r));
-        p->pid = 0;
-        sv_helper_close_fds(&p->front_end, 1);
-        sv_helper_close_fds(&p->chan, 1);
-        p->quick_deaths++;
-        schedule_restart(p, false);
+        proc_gone(L, p, false);
         return;
     }
     p->started_ms = now_ms();
@@ -541,18 +546,10 @@ static void drain_control(launcher *L)
 
 static void proc_died(launcher *L, proc *p, const siginfo_t *si)
 {
-    bool long_lived = now_ms() - p->started_ms >= 1000;
-
     sv_helper_log("%s (pid %d) %s %d", p->d->name, (int)p->pid,
                   si->si_code == CLD_EXITED ? "exited with status" : "killed by signal",
                   si->si_status);
-    p->pid = 0;
-    sv_helper_close_fds(&p->pidfd, 1);
-    sv_helper_close_fds(&p->chan, 1);
-    sv_helper_close_fds(&p->front_end, 1);   /* frontd's copy now reads end-of-file */
-    p->quick_deaths = long_lived ? 0 : p->quick_deaths + 1;
-    if (!L->stopping)
-        schedule_restart(p, long_lived);
+    proc_gone(L, p, now_ms() - p->started_ms >= 1000);
 }
 
 static void reap(launcher *L)
