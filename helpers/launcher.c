@@ -16,7 +16,8 @@
  * is a child subreaper and reaps everything started below it, removing each
  * process's cgroup leaf once it is empty.  SIGTERM stops the daemons but
  * leaves started VMs running; SIGHUP re-reads spawn.conf.  It reads nothing
- * from frontd: replies on the control channel are drained and dropped.
+ * from frontd: its end of the control channel is shut for reading, so
+ * frontd's replies there fail (EPIPE) rather than wait to be decoded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -350,6 +351,9 @@ static int plan(launcher *L, proc_id id, jail_plan *jp)
                          L->libvirt_sockets ? "--libvirt-sockets" : NULL, NULL };
 
         memcpy(jp->argv, argv, sizeof(argv));
+        /* We read nothing of frontd's: its replies fail rather than queue. */
+        if (shutdown(p->chan, SHUT_RD) < 0)
+            return -errno;
         /* The fds go in the environment (like systemd's LISTEN_FDS): a
          * frontd that does not know them yet simply ignores them. */
         jp->envp[e++] = "SEPVIRT_LAUNCHER_FD=3";
@@ -526,22 +530,6 @@ static void serve_orders(launcher *L)
     sv_helper_close_fds(&p->chan, 1);
 }
 
-/* frontd's replies on the control channel carry nothing we use. */
-static void drain_control(launcher *L)
-{
-    proc *f = &L->procs[P_FRONTD];
-    union { sv_helper_empty_rep e; sv_helper_ping_rep p; } rep;
-    int fds[SV_HELPER_MAX_FDS], status;
-    size_t nfds = 0;
-    sv_helper_hdr hdr;
-    int r = sv_helper_recv(f->chan, sv_helper_launcher_proto(), SV_HELPER_DIR_REPLY, &hdr, &rep,
-                           sizeof(rep), fds, &nfds, &status);
-
-    sv_helper_close_fds(fds, nfds);
-    if (r == -ECONNRESET)
-        sv_helper_close_fds(&f->chan, 1);
-}
-
 /* ---- reaping ------------------------------------------------------------ */
 
 static void proc_died(launcher *L, proc *p, const siginfo_t *si)
@@ -623,12 +611,11 @@ static int run(launcher *L)
             if (p->pid == 0 && p->restart_at_ms && (next < 0 || p->restart_at_ms < next))
                 next = p->restart_at_ms;
         }
-        struct pollfd pfd[3] = {
+        struct pollfd pfd[2] = {
             { L->sig_fd, POLLIN, 0 },
             { L->procs[P_SPAWN].chan, POLLIN, 0 },
-            { L->procs[P_FRONTD].chan, POLLIN, 0 },
         };
-        if (poll(pfd, 3, next < 0 ? -1 : (int)(next > now ? next - now : 0)) < 0 && errno != EINTR)
+        if (poll(pfd, 2, next < 0 ? -1 : (int)(next > now ? next - now : 0)) < 0 && errno != EINTR)
             return -errno;
         if (pfd[0].revents && read(L->sig_fd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
             if (ssi.ssi_signo == SIGCHLD)
@@ -643,8 +630,6 @@ static int run(launcher *L)
         }
         if (pfd[1].revents && L->procs[P_SPAWN].chan >= 0)
             serve_orders(L);
-        if (pfd[2].revents && L->procs[P_FRONTD].chan >= 0)
-            drain_control(L);
     }
 }
 

@@ -24,8 +24,9 @@
  *
  * launcher → frontd (the --launcher-fd of frontd): HELPER_FD carries the new
  * frontd end of a helper's socketpair after that helper was restarted.
- * frontd answers it (any reply; the launcher reads and drops replies, and
- * never waits for one, so a frontd that ignores the channel costs nothing).
+ * frontd answers it as every request, but the launcher reads nothing from
+ * frontd: its end is shut for reading, so the reply fails with EPIPE, and a
+ * frontd that ignores the channel costs nothing.
  *
  * Bump the version whenever a type, a struct or a meaning changes.
  */
