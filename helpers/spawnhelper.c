@@ -29,14 +29,26 @@ typedef struct spawnhelper {
 } spawnhelper;
 
 /* A checked request to the launcher (sizes from the protocol table), its
- * answer to frontd as it came. */
+ * answer to frontd as it came.  The socket to the launcher is ours alone
+ * from our start and we wait for each reply, so the one that comes must be
+ * to this request: anything else is a protocol error. */
 static int forward(spawnhelper *h, uint16_t type, const void *req, const int *fds, size_t nfds,
                    void *rep, int *rep_fds, size_t *rep_nfds)
 {
-    const sv_helper_msg *m = sv_helper_proto_find(sv_helper_spawn_proto(), type);
-    int r = sv_helper_call(LAUNCHER_FD, sv_helper_spawn_proto(), &h->seq, type, req, m->req_size,
-                           fds, nfds, rep, m->rep_size, rep_fds, rep_nfds);
+    const sv_helper_proto *proto = sv_helper_spawn_proto();
+    const sv_helper_msg *m = sv_helper_proto_find(proto, type);
+    sv_helper_hdr hdr;
+    int status = 0;
+    int r = sv_helper_send(LAUNCHER_FD, proto, type, ++h->seq, req, m->req_size, fds, nfds);
 
+    if (r == 0)
+        r = sv_helper_recv(LAUNCHER_FD, proto, SV_HELPER_DIR_REPLY, &hdr, rep, m->rep_size,
+                           rep_fds, rep_nfds, &status);
+    /* On failure the codec closes the fds received (sv_helper_handler). */
+    if (r == 0 && (hdr.seq != h->seq || hdr.type != (type | SV_HELPER_REPLY)))
+        r = -EPROTO;
+    if (r == 0)
+        r = status;
     if (r < 0)
         sv_helper_log("%s refused by the launcher: %s", m->name, strerror(-r));
     return r;

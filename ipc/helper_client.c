@@ -3,9 +3,54 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Any reply's payload, aligned for the struct it holds. */
+typedef union {
+    max_align_t align;
+    uint8_t bytes[SV_HELPER_MAX_PAYLOAD];
+} payloadbuf;
+
+int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq, uint16_t type,
+                   const void *req, size_t req_len, const int *fds, size_t nfds, void *rep,
+                   size_t rep_len, int *rep_fds, size_t *ret_nfds)
+{
+    const sv_helper_msg *msg = sv_helper_proto_find(proto, type);
+    payloadbuf buf;
+    sv_helper_hdr hdr;
+    size_t ngot = 0;
+    int status, r;
+
+    if (!msg || rep_len != msg->rep_size)
+        return -EINVAL;
+    *seq += 1;
+    r = sv_helper_send(sock, proto, type, *seq, req, req_len, fds, nfds);
+    for (int stale = 0; r == 0; stale++) {
+        /* Into a buffer for any reply: a stale one may be of another type. */
+        r = sv_helper_recv(sock, proto, SV_HELPER_DIR_REPLY, &hdr, buf.bytes, sizeof(buf.bytes),
+                           rep_fds, &ngot, &status);
+        if (r < 0 || hdr.seq == *seq)
+            break;
+        /* A reply to a request of an earlier requester on this socket
+         * (one that died mid-call): drop it, a bounded number of them. */
+        sv_helper_close_fds(rep_fds, ngot);
+        if (stale == SV_HELPER_STALE_MAX)
+            r = -EPROTO;
+    }
+    if (r == 0 && hdr.type != (type | SV_HELPER_REPLY)) {
+        sv_helper_close_fds(rep_fds, ngot);
+        r = -EPROTO;
+    }
+    if (r < 0)
+        return r;
+    /* Same type, so the decoder checked it is exactly rep_len bytes. */
+    memcpy(rep, buf.bytes, rep_len);
+    *ret_nfds = ngot;
+    return status;
+}
 
 struct sv_helper_client {
     pthread_mutex_t lock;

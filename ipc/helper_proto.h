@@ -38,9 +38,6 @@
 #define SV_HELPER_MAX_PAYLOAD (32u * 1024 + 64)
 /* Most fds any message of any helper may carry. */
 #define SV_HELPER_MAX_FDS 16u
-/* Most replies to an earlier requester a call skips before its own. */
-#define SV_HELPER_STALE_MAX 8
-
 typedef struct sv_helper_hdr {
     uint32_t magic;   /* SV_HELPER_MAGIC */
     uint16_t version; /* the helper's protocol version */
@@ -171,20 +168,6 @@ int sv_helper_send_reply(int sock, const sv_helper_proto *proto, uint16_t type, 
 int sv_helper_recv(int sock, const sv_helper_proto *proto, sv_helper_dir dir,
                    sv_helper_hdr *ret_hdr, void *buf, size_t bufsize,
                    int *fds, size_t *ret_nfds, int *ret_status);
-
-/*
- * Requester side: send request (type, fresh seq from *seq), wait for its
- * reply, check it answers that type (replies with another seq, left for an
- * earlier requester on the same socket, are dropped: at most
- * SV_HELPER_STALE_MAX of them).  rep (rep_len must be the reply size) and
- * rep_fds/ret_nfds (room for SV_HELPER_MAX_FDS) receive the reply.
- * Returns the helper's status (0 or -errno), or a transport/protocol error
- * (negative errno as sv_helper_recv, -EPROTO for a mismatched reply).  The
- * caller serialises calls on one socket.
- */
-int sv_helper_call(int sock, const sv_helper_proto *proto, uint32_t *seq, uint16_t type,
-                   const void *req, size_t req_len, const int *fds, size_t nfds, void *rep,
-                   size_t rep_len, int *rep_fds, size_t *ret_nfds);
 
 /*
  * Helper side.  A handler gets the request struct and fds (it may take an fd

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "helper_client.h"
 #include "helper_proto.h"
 #include "nhtest.h"
 
