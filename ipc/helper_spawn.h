@@ -42,7 +42,7 @@
 #include "helper_proto.h"
 
 #define SV_HELPER_SPAWN_VERSION 2
-#define SV_HELPER_LAUNCHER_VERSION 3
+#define SV_HELPER_LAUNCHER_VERSION 4
 
 enum sv_spawn_type {
     SV_SPAWN_PING = SV_HELPER_PING,
