@@ -5,6 +5,8 @@
 # calls/s of both, the ratio, and both daemons' RSS.
 #
 #   bench/run-rpc.sh [LOOPS [ROUNDS]]   (default 20000 loops, 3 rounds)
+#   SV_BENCH_CPU=N bench/run-rpc.sh ... both daemons (every thread) and the
+#                                       client run on CPU N only
 #
 # Both daemons run side by side and the rounds alternate between them, so
 # that load from elsewhere on the machine hits both alike; the median
@@ -64,12 +66,24 @@ if [ "$(id -u)" -eq 0 ] && command -v libvirtd >/dev/null; then
   lpid=$LIBVIRTD_PID
 fi
 
+# ---- optional: everything on one CPU ------------------------------------
+# Unpinned, the scheduler puts a client and the daemon thread it wakes on
+# different CPUs whenever one is idle, so every call pays two cross-CPU
+# wake-ups; on a virtual machine each is an IPI to a halted vCPU and costs
+# more than the call itself.  On one CPU the wake-ups are plain context
+# switches, and the figures show what each daemon costs per call.
+pin=()
+if [ -n "${SV_BENCH_CPU:-}" ]; then
+  for p in $fpid $lpid; do taskset -a -p -c "$SV_BENCH_CPU" "$p" >/dev/null; done
+  pin=(taskset -c "$SV_BENCH_CPU")
+fi
+
 # ---- alternate rounds ----------------------------------------------------
 for r in $(seq "$rounds"); do
-  "$py" bench/rpc_bench.py --label sepvirt-frontd --loops "$loops" --pid "$fpid" \
+  "${pin[@]}" "$py" bench/rpc_bench.py --label sepvirt-frontd --loops "$loops" --pid "$fpid" \
     --uri "qemu+unix:///session?socket=$tmp/sv/run/sepvirt-sock" >>"$tmp/sv.json"
   if [ -n "$lpid" ]; then
-    "$py" bench/rpc_bench.py --label libvirtd --loops "$loops" --pid "$lpid" \
+    "${pin[@]}" "$py" bench/rpc_bench.py --label libvirtd --loops "$loops" --pid "$lpid" \
       --uri "qemu+unix:///system?socket=$tmp/lvsock/libvirt-sock" >>"$tmp/lv.json"
   fi
 done
@@ -87,9 +101,11 @@ def load(path):
             "rss_before_kib": runs[0]["rss_before_kib"], "rss_after_kib": runs[-1]["rss_after_kib"]}
 
 sv, lv = load(sys.argv[1]), load(sys.argv[2])
+pin = os.environ.get("SV_BENCH_CPU")
 print("RPC benchmark: %d x (lookupByName + info) per round, median of %d rounds, "
-      "python3-libvirt; %s, %d CPUs, load %.1f, %s"
-      % (sv["loops"], sv["rounds"], platform.node(), os.cpu_count(), os.getloadavg()[0],
+      "python3-libvirt; %s, %d CPUs%s, load %.1f, %s"
+      % (sv["loops"], sv["rounds"], platform.node(), os.cpu_count(),
+         " (daemons and client on CPU %s)" % pin if pin else "", os.getloadavg()[0],
          datetime.date.today()))
 for r in (sv, lv):
     if r:

@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,8 +327,13 @@ int sv_server_run(void)
             sv_error_set_errno(SV_FROM_NONE, errno, "epoll_wait");
             return -1;
         }
-        if (n == 0)
+        if (n == 0) {
+            /* Let a task waiting for this CPU (often the very client whose
+             * next call we expect) run; a late return means it did. */
+            sched_yield();
+            sv_busypoll_polled(&srv.busypoll, sv_busypoll_now());
             continue;
+        }
         sv_busypoll_woke(&srv.busypoll, sv_busypoll_now());
         for (int i = 0; i < n; i++) {
             int kind = *(int *)evs[i].data.ptr;

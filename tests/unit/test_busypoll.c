@@ -133,6 +133,102 @@ static void test_small_max(void **state)
     assert_int_equal(bp.window_ns, 0);
 }
 
+/* Grow the window to 40 us with calls 30 us apart; returns the time. */
+static uint64_t warm_up(sv_busypoll *bp)
+{
+    uint64_t t = call_after(bp, T0, 0);
+
+    for (int i = 0; i < 10; i++)
+        t = call_after(bp, t, 30 * US);
+    assert_int_equal(bp->window_ns, 40 * US);
+    return t;
+}
+
+/* The loop polls once at t + 1 us and comes back `late` later. */
+static uint64_t poll_round(sv_busypoll *bp, uint64_t t, uint64_t late)
+{
+    assert_true(sv_busypoll_spin(bp, t + 1 * US));
+    sv_busypoll_polled(bp, t + 1 * US);
+    sv_busypoll_polled(bp, t + 1 * US + late);
+    return t + 1 * US + late;
+}
+
+static void test_prompt_rounds_keep_polling(void **state)
+{
+    sv_busypoll bp;
+    uint64_t t;
+
+    (void)state;
+    sv_busypoll_init(&bp, 200 * US);
+    t = warm_up(&bp);
+    for (int i = 0; i < 10; i++)
+        sv_busypoll_polled(&bp, t + (uint64_t)(i + 1) * 2 * US);
+    assert_int_equal(bp.window_ns, 40 * US);
+    assert_true(sv_busypoll_spin(&bp, t + 21 * US));
+}
+
+static void test_one_late_round_is_forgiven(void **state)
+{
+    sv_busypoll bp;
+    uint64_t t;
+
+    (void)state;
+    sv_busypoll_init(&bp, 200 * US);
+    t = warm_up(&bp);
+    /* An interrupt or the hypervisor held us up once. */
+    t = poll_round(&bp, t, SV_BUSYPOLL_STALL_NS + 1);
+    assert_int_equal(bp.window_ns, 0);
+    assert_false(sv_busypoll_spin(&bp, t + 1));
+    /* Blocked; the next call 30 us later grows the window again at once. */
+    t = call_after(&bp, t, 30 * US);
+    assert_int_equal(bp.window_ns, 10 * US);
+    /* A call caught while polling forgets the late round. */
+    t = call_after(&bp, t, 30 * US);
+    t = call_after(&bp, t, 30 * US);
+    t = call_after(&bp, t, 30 * US);
+    assert_int_equal(bp.late, 0);
+}
+
+static void test_busy_cpu_holds_polling_off(void **state)
+{
+    sv_busypoll bp;
+    uint64_t t, hold = SV_BUSYPOLL_HOLD_MIN_NS;
+
+    (void)state;
+    sv_busypoll_init(&bp, 200 * US);
+    t = warm_up(&bp);
+    t = poll_round(&bp, t, 3 * SV_BUSYPOLL_STALL_NS);     /* forgiven */
+    for (int i = 0; i < 12; i++) {
+        uint64_t late_at;
+
+        /* Regrow the window, poll, and come back late again. */
+        t = call_after(&bp, t, 30 * US);
+        if (bp.window_ns == 0) {
+            t = call_after(&bp, t, 30 * US);
+        }
+        assert_true(bp.window_ns > 0);
+        t = poll_round(&bp, t, 3 * SV_BUSYPOLL_STALL_NS);
+        late_at = t;
+        assert_int_equal(bp.window_ns, 0);
+        /* During the hold, calls 30 us apart do not grow the window... */
+        t = call_after(&bp, t, 30 * US);
+        assert_int_equal(bp.window_ns, 0);
+        assert_true(bp.hold_until - late_at == hold);
+        /* ...which doubles up to the maximum. */
+        hold = hold * 2 > SV_BUSYPOLL_HOLD_MAX_NS ? SV_BUSYPOLL_HOLD_MAX_NS : hold * 2;
+        t = late_at + bp.hold_until - late_at;        /* wait the hold out */
+    }
+    assert_int_equal(bp.hold_until - t, 0);
+    /* Once the CPU is free, polling comes back and pays off. */
+    t = call_after(&bp, t, 30 * US);
+    t = call_after(&bp, t, 30 * US);
+    t = call_after(&bp, t, 30 * US);
+    t = call_after(&bp, t, 30 * US);
+    t = call_after(&bp, t, 30 * US);
+    assert_int_equal(bp.window_ns, 40 * US);
+    assert_int_equal(bp.late, 0);
+}
+
 static void test_now_moves(void **state)
 {
     uint64_t a, b;
@@ -153,6 +249,9 @@ int main(void)
         cmocka_unit_test(test_capped_at_max),
         cmocka_unit_test(test_idle_shrinks_to_zero),
         cmocka_unit_test(test_small_max),
+        cmocka_unit_test(test_prompt_rounds_keep_polling),
+        cmocka_unit_test(test_one_late_round_is_forgiven),
+        cmocka_unit_test(test_busy_cpu_holds_polling_off),
         cmocka_unit_test(test_now_moves),
     };
 
