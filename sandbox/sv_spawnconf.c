@@ -158,6 +158,12 @@ static int load_line(char *line, unsigned lineno, void *opaque)
     return 0;
 }
 
+/* Session mode without a spawn.conf: QEMU and passt as the user. */
+static const char *const session_defaults[] = {
+    "qemu  /usr/bin/qemu-system-x86_64  -  -",
+    "passt  /usr/bin/passt  -  -",
+};
+
 int sv_spawnconf_load(const char *path, uid_t owner, bool session, sv_spawnconf *ret,
                       unsigned *ret_refused)
 {
@@ -166,6 +172,15 @@ int sv_spawnconf_load(const char *path, uid_t owner, bool session, sv_spawnconf 
 
     memset(ret, 0, sizeof(*ret));
     r = sv_conffile_read(path, owner, CONF_MAX_SIZE, load_line, &x, NULL);
+    for (size_t i = 0; r == -ENOENT && session && i < 2; i++) {
+        char line[64];
+
+        x.path = "built-in session spawn.conf";
+        snprintf(line, sizeof(line), "%s", session_defaults[i]);
+        load_line(line, (unsigned)i + 1, &x);
+    }
+    if (r == -ENOENT && session)
+        r = 0;
     if (r == -EPERM || r == -EINVAL)
         fprintf(stderr, "sepvirtd: %s: must be a file of uid %u writable by it only\n", path,
                 (unsigned)owner);

@@ -48,7 +48,10 @@ typedef struct sv_spawnconf {
  * Read path into *ret (emptied first).  The file must belong to owner and
  * not be writable by group or others; in session mode ("-" ids allowed)
  * owner is the user, in system mode root.  Returns 0, or -errno when the
- * file cannot be used at all (a missing file is -ENOENT: no kinds).
+ * file cannot be used at all (a missing file is -ENOENT: no kinds).  In
+ * session mode a missing file means the built-in default, the two lines
+ * "qemu /usr/bin/qemu-system-x86_64 - -" and "passt /usr/bin/passt - -"
+ * (each left out when its program is missing), and returns 0.
  * Refused lines are logged to stderr and counted in *ret_refused.
  */
 int sv_spawnconf_load(const char *path, uid_t owner, bool session, sv_spawnconf *ret,

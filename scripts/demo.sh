@@ -47,14 +47,9 @@ if [ "${1:-}" = "--stop" ]; then
   exit 0
 fi
 
-# Session-mode defaults: QEMU (and passt for user networking) as this user.
+# Session mode runs with its defaults: without a spawn.conf in $conf the
+# launcher lets QEMU and passt (user networking) run as this user.
 "${as_user[@]}" mkdir -p "$conf"
-if [ ! -f "$conf/spawn.conf" ]; then
-  {
-    echo 'qemu  /usr/bin/qemu-system-x86_64  -  -'
-    if [ -x /usr/bin/passt ]; then echo 'passt /usr/bin/passt  -  -'; fi
-  } | "${as_user[@]}" tee "$conf/spawn.conf" >/dev/null
-fi
 
 if ! sv -q uri >/dev/null 2>&1; then
   echo "== starting sepvirtd --session (sockets in $run)"

@@ -94,9 +94,7 @@ lc_init() {
         LC_XDG=$LC_TMP/xdg
         mkdir -p "$LC_HOME/.config/sepvirt" "$LC_XDG"
         chmod 700 "$LC_XDG"
-        printf 'qemu  /usr/bin/qemu-system-x86_64  -  -\n' >"$LC_HOME/.config/sepvirt/spawn.conf"
-        [ -x /usr/bin/passt ] && printf 'passt /usr/bin/passt  -  -\n' >>"$LC_HOME/.config/sepvirt/spawn.conf"
-        chmod 644 "$LC_HOME/.config/sepvirt/spawn.conf"
+        # No spawn.conf: session mode runs QEMU and passt by default.
         [ "$(id -u)" -eq 0 ] && chown -R "$LC_UID:$LC_UID" "$LC_HOME" "$LC_XDG"
         LC_RUN=$LC_XDG/sepvirt
         LC_STATE=$LC_HOME/.local/share/sepvirt

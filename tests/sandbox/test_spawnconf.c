@@ -161,6 +161,38 @@ static void test_file_checks(void **state)
     assert_int_equal(c.n, 0);
 }
 
+/* Session mode without a file: QEMU and passt as the user, each only when
+ * its program is installed; an empty file means no kinds at all. */
+static void test_session_default(void **state)
+{
+    fixture *f = *state;
+    static sv_spawnconf c;
+    const sv_spawn_kind *k;
+    bool have_qemu = access("/usr/bin/qemu-system-x86_64", X_OK) == 0;
+    bool have_passt = access("/usr/bin/passt", X_OK) == 0;
+    unsigned refused;
+
+    assert_int_equal(sv_spawnconf_load(f->path, geteuid(), true, &c, &refused), 0);
+    assert_int_equal(c.n, (size_t)have_qemu + have_passt);
+    assert_int_equal(refused, (unsigned)!have_qemu + !have_passt);
+    k = sv_spawnconf_find(&c, "qemu");
+    if (have_qemu) {
+        assert_non_null(k);
+        assert_string_equal(k->path, "/usr/bin/qemu-system-x86_64");
+        assert_int_equal(k->uid, SV_CAPS_KEEP_IDS);
+        assert_int_equal(k->gid, SV_CAPS_KEEP_IDS);
+    } else {
+        assert_null(k);
+    }
+    assert_true(!have_passt || sv_spawnconf_find(&c, "passt"));
+    /* Not in system mode, and not when a file exists. */
+    assert_int_equal(sv_spawnconf_load(f->path, geteuid(), false, &c, &refused), -ENOENT);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(load(f, "# nothing here\n", 0644, true, &c, &refused), 0);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(refused, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +200,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_default, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
