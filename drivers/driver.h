@@ -122,7 +122,9 @@ typedef struct sv_hv_driver {
     const char *name;           /* "QEMU" */
     /* virDomainCreateWithFlags / CreateXML: flags are libvirt's
      * VIR_DOMAIN_START_* (1 PAUSED, 2 AUTODESTROY, 4 BYPASS_CACHE,
-     * 8 FORCE_BOOT, 32 RESET_NVRAM). */
+     * 8 FORCE_BOOT, 32 RESET_NVRAM).  AUTODESTROY is frontd's business
+     * (frontd/autodestroy.h: it destroys the guest through domain_destroy
+     * when the starting connection closes); the driver ignores it. */
     int (*domain_start)(struct sv_domain_obj *d, unsigned flags);
     /* VIR_DOMAIN_DESTROY_* (1 GRACEFUL) */
     int (*domain_destroy)(struct sv_domain_obj *d, unsigned flags);

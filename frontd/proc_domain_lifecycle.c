@@ -7,8 +7,10 @@
  */
 #include "proc_domain.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "autodestroy.h"
 #include "driver.h"
 #include "sv_error.h"
 
@@ -62,11 +64,14 @@ static const sv_hv_driver *driver_for_start(const char *api)
 
 /* ---- start --------------------------------------------------------------- */
 
-/* d locked, job held, inactive: start it and announce it. */
-static int start_locked(const sv_hv_driver *drv, sv_domain_obj *d, unsigned flags)
+/* d locked, job held, inactive: start it and announce it.  With
+ * AUTODESTROY, this run ends when c closes (autodestroy.h). */
+static int start_locked(const sv_hv_driver *drv, sv_client *c, sv_domain_obj *d, unsigned flags)
 {
     if (drv->domain_start(d, flags) < 0)
         return -1;
+    if (flags & START_AUTODESTROY)
+        sv_autodestroy_add(c, d->obj.uuid, d->obj.id);
     sv_proc_domain_event(d, SV_DOMAIN_EVENT_STARTED, 0 /* BOOTED */);
     /* Clients that follow running/paused need both events (libvirt too). */
     if (flags & START_PAUSED)
@@ -74,8 +79,8 @@ static int start_locked(const sv_hv_driver *drv, sv_domain_obj *d, unsigned flag
     return 0;
 }
 
-static int domain_start(const remote_nonnull_domain *dom, unsigned flags, const char *api,
-                        remote_nonnull_domain *out)
+static int domain_start(sv_client *c, const remote_nonnull_domain *dom, unsigned flags,
+                        const char *api, remote_nonnull_domain *out)
 {
     const sv_hv_driver *drv;
     sv_domain_obj *d;
@@ -93,7 +98,7 @@ static int domain_start(const remote_nonnull_domain *dom, unsigned flags, const 
     if (d->obj.active)
         sv_report(SV_FROM_QEMU, SV_ERR_OPERATION_INVALID, "domain is already running");
     else
-        rc = start_locked(drv, d, flags);
+        rc = start_locked(drv, c, d, flags);
     if (rc == 0 && out)
         sv_proc_domain_ret(out, d);
     sv_obj_end_job(&d->obj);
@@ -105,7 +110,7 @@ int sv_proc_domain_create(sv_client *c, void *a, void *r)
 {
     remote_domain_create_args *args = a;
 
-    return domain_start(&args->dom, 0, "virDomainCreate", NULL);
+    return domain_start(c, &args->dom, 0, "virDomainCreate", NULL);
 }
 
 int sv_proc_domain_create_with_flags(sv_client *c, void *a, void *r)
@@ -113,7 +118,7 @@ int sv_proc_domain_create_with_flags(sv_client *c, void *a, void *r)
     remote_domain_create_with_flags_args *args = a;
     remote_domain_create_with_flags_ret *ret = r;
 
-    return domain_start(&args->dom, args->flags, "virDomainCreateWithFlags", &ret->dom);
+    return domain_start(c, &args->dom, args->flags, "virDomainCreateWithFlags", &ret->dom);
 }
 
 int sv_proc_domain_create_xml(sv_client *c, void *a, void *r)
@@ -140,7 +145,7 @@ int sv_proc_domain_create_xml(sv_client *c, void *a, void *r)
     }
     /* Nobody else can hold the job of an object that is not active yet. */
     d->obj.job = true;
-    rc = start_locked(drv, d, args->flags & ~(unsigned)START_VALIDATE);
+    rc = start_locked(drv, c, d, args->flags & ~(unsigned)START_VALIDATE);
     if (rc == 0)
         sv_proc_domain_ret(&ret->dom, d);
     else if (!d->obj.active)
@@ -196,28 +201,57 @@ static int run_op(const sv_hv_driver *drv, op_kind op, sv_domain_obj *d, unsigne
     return -1;
 }
 
-static int domain_op(const remote_nonnull_domain *dom, op_kind op, unsigned flags,
-                     unsigned known, const char *api)
+/* d referenced and locked; released here.  With run_id >= 0 only the run
+ * of that id is acted on: a domain that stopped, or stopped and started
+ * again, is left alone and that is no error. */
+static int op_on(const sv_hv_driver *drv, op_kind op, sv_domain_obj *d, unsigned flags,
+                 int run_id)
 {
-    const sv_hv_driver *drv;
-    sv_domain_obj *d;
     int rc = -1;
 
-    if (sv_proc_check_flags(flags, known, api) < 0 ||
-        !(drv = driver_for(op, api)) ||
-        !(d = sv_proc_domain_get(dom)))
-        return -1;
     if (sv_obj_begin_job(&d->obj) < 0) {
         sv_domain_obj_end(d);
         return -1;
     }
-    if (!d->obj.active)
+    if (run_id >= 0 && (!d->obj.active || d->obj.id != run_id))
+        rc = 0;
+    else if (!d->obj.active)
         sv_report(SV_FROM_QEMU, SV_ERR_OPERATION_INVALID, "domain is not running");
     else
         rc = run_op(drv, op, d, flags);
     sv_obj_end_job(&d->obj);
     sv_domain_obj_end(d);
     return rc;
+}
+
+static int domain_op(const remote_nonnull_domain *dom, op_kind op, unsigned flags,
+                     unsigned known, const char *api)
+{
+    const sv_hv_driver *drv;
+    sv_domain_obj *d;
+
+    if (sv_proc_check_flags(flags, known, api) < 0 ||
+        !(drv = driver_for(op, api)) ||
+        !(d = sv_proc_domain_get(dom)))
+        return -1;
+    return op_on(drv, op, d, flags, -1);
+}
+
+void sv_proc_domain_autodestroy(const unsigned char uuid[SV_UUID_LEN], int id)
+{
+    const sv_hv_driver *drv = sv_hv_driver_get();
+    sv_domain_obj *d;
+    char uuid_str[SV_UUID_STRLEN];
+
+    sv_error_reset();
+    /* Not found: a transient domain that was destroyed meanwhile. */
+    if (!drv || !drv->domain_destroy || !(d = sv_domain_find_uuid(uuid)))
+        return;
+    if (op_on(drv, OP_DESTROY, d, 0, id) < 0) {
+        sv_uuid_format(uuid, uuid_str);
+        fprintf(stderr, "sepvirt-frontd: autodestroy of domain %s: %s\n", uuid_str,
+                sv_error_message());
+    }
 }
 
 int sv_proc_domain_destroy(sv_client *c, void *a, void *r)

@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "autodestroy.h"
 #include "busypoll.h"
 #include "dispatch.h"
 #include "events.h"
@@ -134,6 +135,7 @@ static void client_close(sv_client *c)
     sv_client_mark_dead(c);
     sv_events_client_gone(c);
     sv_stream_client_gone(c);
+    sv_autodestroy_client_gone(c);
     if (c->prev)
         c->prev->next = c->next;
     else

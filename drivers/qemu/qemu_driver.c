@@ -32,9 +32,8 @@ qemu_driver qemu_drv;
 static pthread_t autostart_thread;
 static bool autostart_started;
 
-/* virDomainCreateFlags, virDomainDestroyFlags, virDomainShutdownFlags / virDomainRebootFlags */
+/* virDomainDestroyFlags, virDomainShutdownFlags / virDomainRebootFlags */
 enum {
-    START_AUTODESTROY = 2,
     DESTROY_GRACEFUL = 1,
     POWER_ACPI = 1,
     POWER_AGENT = 2,
@@ -64,13 +63,6 @@ static int check_emulator(const sv_domain_def *def)
 
 static int qemu_domain_start(sv_domain_obj *d, unsigned flags)
 {
-    /* Destroying the guest when the starting connection closes needs the
-     * connection, which the driver interface does not pass yet. */
-    if (flags & START_AUTODESTROY) {
-        sv_report(SV_FROM_QEMU, SV_ERR_ARGUMENT_UNSUPPORTED,
-                  "autodestroy is not supported by this driver");
-        return -1;
-    }
     if (check_emulator(sv_domain_obj_def(d)) < 0)
         return -1;
     return qemu_process_start(d, flags);
