@@ -22,6 +22,7 @@ typedef struct entry {
  * before a client's; never held while destroying. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static entry *entries;
+static bool stopping;
 
 static void destroy_job(void *opaque)
 {
@@ -48,6 +49,15 @@ static entry *unlink_matching(const sv_client *c, const unsigned char *uuid)
         }
     }
     return taken;
+}
+
+static void free_all(entry *list)
+{
+    while (list) {
+        entry *next = list->next;
+        free(list);
+        list = next;
+    }
 }
 
 static void submit_all(entry *list)
@@ -80,18 +90,20 @@ void sv_autodestroy_add(sv_client *c, const unsigned char uuid[SV_UUID_LEN], int
     pthread_mutex_lock(&c->lock);
     gone = c->dead;
     pthread_mutex_unlock(&c->lock);
-    if (!gone) {
+    if (stopping) {
+        /* frontd stops: the guest outlives it, as every other does. */
+        e->next = stale;
+        stale = e;
+        e = NULL;
+    } else if (!gone) {
         e->next = entries;
         entries = e;
+        e = NULL;
     }
     pthread_mutex_unlock(&lock);
-    while (stale) {
-        entry *next = stale->next;
-        free(stale);
-        stale = next;
-    }
-    if (gone)
-        submit_all(e);
+    free_all(stale);
+    /* Left: the client closed before the start finished. */
+    submit_all(e);
 }
 
 void sv_autodestroy_client_gone(sv_client *c)
@@ -102,4 +114,16 @@ void sv_autodestroy_client_gone(sv_client *c)
     mine = unlink_matching(c, NULL);
     pthread_mutex_unlock(&lock);
     submit_all(mine);
+}
+
+void sv_autodestroy_stop(void)
+{
+    entry *all;
+
+    pthread_mutex_lock(&lock);
+    stopping = true;
+    all = entries;
+    entries = NULL;
+    pthread_mutex_unlock(&lock);
+    free_all(all);
 }

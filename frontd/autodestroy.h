@@ -2,17 +2,19 @@
 /*
  * VIR_DOMAIN_START_AUTODESTROY: a guest started with the flag is destroyed,
  * as virDomainDestroy would, when the connection that started it closes,
- * whatever the way (CONNECT_CLOSE, EOF, the client killed, the daemon
- * dropping it for a protocol error or at its own shutdown, as libvirtd 9.0
- * does).  Other connections closing do not matter.
+ * whatever the way (CONNECT_CLOSE, EOF, the client killed, frontd dropping
+ * it for a protocol error).  Other connections closing do not matter.
  *
  * A registration names the run, not just the domain: the domain's UUID and
  * the id it got at that start.  A guest that stopped meanwhile, or was
  * started again by anyone, is left alone.
  *
- * Registrations live in frontd's memory only: when frontd dies without
- * closing its connections (a crash, SIGKILL) and the launcher restarts it,
- * they are gone and those guests keep running, as any other guest does.
+ * Registrations live in frontd's memory only and end with it: frontd
+ * stopping (SIGTERM: sv_autodestroy_stop() before the connections close)
+ * or dying (a crash, SIGKILL) leaves those guests running, as a restart of
+ * frontd leaves every guest running (virtqemud's rule too; the monolithic
+ * libvirtd 9.0 destroys them at SIGTERM).  The restarted frontd adopts them
+ * as ordinary guests.
  */
 #pragma once
 
@@ -28,6 +30,9 @@ void sv_autodestroy_add(sv_client *c, const unsigned char uuid[SV_UUID_LEN], int
 /* Event loop, when c closes: queue the destroys c registered to worker
  * threads (a destroy waits for QEMU to exit) and forget c. */
 void sv_autodestroy_client_gone(sv_client *c);
+
+/* frontd stops: forget every registration and take no more. */
+void sv_autodestroy_stop(void);
 
 /* proc_domain_lifecycle.c: destroy domain uuid, through the same job and
  * driver path as virDomainDestroy, when it still runs with id.  Blocks;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "autodestroy.h"
 #include "config.h"
 #include "dispatch.h"
 #include "frontd.h"
@@ -219,6 +220,8 @@ int main(int argc, char **argv)
     if (sv_server_run() < 0)
         status = fail();
 
+    /* Guests outlive frontd, also those of connections it now closes. */
+    sv_autodestroy_stop();
     sv_server_shutdown();
     sv_workers_stop();
 out_helpers:
