@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -335,7 +336,11 @@ static sv_obj *obj_new(sv_objlist *list, void *def)
     obj->def = def;
     if (list->klass->obj_init)
         list->klass->obj_init(obj);
-    pthread_mutex_lock(&obj->lock);
+    /* The caller holds list->lock, and everywhere else an object's lock
+     * comes first.  The object is not published yet, so nobody else can
+     * hold its lock: a try-lock cannot fail, and cannot deadlock. */
+    if (pthread_mutex_trylock(&obj->lock) != 0)
+        abort();
     return obj;
 }
 

@@ -13,6 +13,7 @@
  * truncate, and optional-value flags other than 0 and 1 are refused.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "remote_protocol.h"
@@ -60,15 +61,28 @@ bool_t sv_xdr_pointer(XDR *xdrs, char **objpp, u_int obj_size, xdrproc_t xdr_obj
 
 bool_t sv_xdr_string(XDR *xdrs, char **sp, u_int maxsize)
 {
-    u_int size;
+    char pad[4];
+    u_int size, padlen;
 
     if (xdrs->x_op != XDR_DECODE)
         return xdr_string(xdrs, sp, maxsize);
-    if (!peek_u_int(xdrs, &size) || size > maxsize || !fits(xdrs, 4 + (uint64_t)size))
+    if (!xdr_u_int(xdrs, &size) || size > maxsize)
         return FALSE;
-    if (!xdr_string(xdrs, sp, maxsize))
+    padlen = (4 - size % 4) % 4;
+    if (!fits(xdrs, (uint64_t)size + padlen))
         return FALSE;
+    /* Not libtirpc's xdr_string: it reads the padding into one static
+     * buffer that every thread shares, a data race between threads that
+     * decode at the same time. */
+    if (!*sp) {
+        if (!(*sp = malloc((size_t)size + 1)))
+            return FALSE;
+        (*sp)[0] = '\0';
+    }
     /* The caller's xdr_free releases the string on failure. */
+    if (!XDR_GETBYTES(xdrs, *sp, size) || !XDR_GETBYTES(xdrs, pad, padlen))
+        return FALSE;
+    (*sp)[size] = '\0';
     return strlen(*sp) == size;
 }
 

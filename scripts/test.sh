@@ -2,6 +2,8 @@
 # The whole test suite: installs dependencies, builds, runs every test.
 #   scripts/test.sh              normal build (build/)
 #   scripts/test.sh --sanitize   ASan+UBSan build (build-asan/)
+#   scripts/test.sh --tsan       ThreadSanitizer build (build-tsan/), the
+#                                suites of the threaded parts only (below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +11,18 @@ bash scripts/install-deps.sh
 
 builddir=build
 opts=()
-if [ "${1:-}" = "--sanitize" ]; then
+suites=()
+if [ "${1:-}" = "--tsan" ]; then
+  builddir=build-tsan
+  opts=(-Db_sanitize=thread -Db_lundef=false -Dbuildtype=debug)
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  # The front daemon (event loop, workers, QMP and event threads) and the
+  # client library are the threaded parts.  The launcher and helpers are
+  # single-threaded and run under seccomp allowlists that leave out what
+  # the TSan runtime needs (its shadow mappings), so their suites stay in
+  # the plain and ASan runs.
+  suites=(--suite rpc --suite procs --suite unit --suite client)
+elif [ "${1:-}" = "--sanitize" ]; then
   builddir=build-asan
   opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -38,7 +51,8 @@ quiet ninja -C "$builddir"
 limit=${SV_TEST_TIMEOUT:-3600}
 set +e
 timeout -s INT -k 60 "$limit" \
-  meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 3
+  meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
+  "${suites[@]}"
 rc=$?
 set -e
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
