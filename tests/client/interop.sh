@@ -423,6 +423,13 @@ wait "${BG_PIDS[0]}"; echo $? >"$TMP/out/s.rc"
 wait "${BG_PIDS[1]}"; echo $? >"$TMP/out/v.rc"
 BG_PIDS=()
 : >"$TMP/out/v.err"; : >"$TMP/out/s.err"
+# A race inside virsh, not part of the comparison: its event thread may
+# still hold the domain of the event it just delivered when the main thread
+# closes the connection, and virsh then prints "One or more references were
+# leaked after disconnect from the hypervisor" (the sooner the daemon
+# answers the deregistration, the likelier; the exit status stays 0).
+sed -i '/One or more references were leaked after disconnect from the hypervisor/d' \
+    "$TMP/out/v.out"
 report "event --event lifecycle --domain alpha (one shot, filtered)"
 
 # ---- The daemon dies while both clients wait for events -----------------------------------
