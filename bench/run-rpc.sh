@@ -44,11 +44,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_socket() {
-  for _ in $(seq 400); do [ -S "$1" ] && return 0; sleep 0.05; done
-  echo "run-rpc: $2 did not create $1" >&2
-  return 1
-}
+# shellcheck source=bench/start-libvirtd.sh
+. bench/start-libvirtd.sh
 
 # ---- sepvirt-frontd ------------------------------------------------------
 mkdir -p "$tmp/sv"
@@ -56,12 +53,10 @@ SEPVIRT_ROOT="$tmp/sv" XDG_RUNTIME_DIR="$tmp/sv/xdg" "$frontd" --session \
   --runtime-dir "$tmp/sv/run" --config-dir "$tmp/sv/config" --state-dir "$tmp/sv/state" \
   >"$tmp/frontd.log" 2>&1 &
 fpid=$!
-wait_socket "$tmp/sv/run/sepvirt-sock" sepvirt-frontd
+sv_wait_socket "$tmp/sv/run/sepvirt-sock" sepvirt-frontd
 
 # ---- libvirtd ------------------------------------------------------------
 if [ "$(id -u)" -eq 0 ] && command -v libvirtd >/dev/null; then
-  # shellcheck source=bench/start-libvirtd.sh
-  . bench/start-libvirtd.sh
   sv_start_libvirtd "$tmp" "$ns" "$tmp/libvirtd.log"
   lpid=$LIBVIRTD_PID
 fi

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Sourced by the benchmarks: start Debian's libvirtd (qemu:///system) so it
-# touches no host state.
+# touches no host state, and wait for a daemon's socket.
 #
 #   sv_start_libvirtd DIR NETNS LOG
 #
@@ -51,10 +51,13 @@ EOF
   ' _ "$dir" >"$log" 2>&1 &
   LIBVIRTD_PID=$!
   LIBVIRTD_URI="qemu+unix:///system?socket=$dir/lvsock/libvirt-sock"
-  for _ in $(seq 400); do
-    [ -S "$dir/lvsock/libvirt-sock" ] && return 0
-    sleep 0.05
-  done
-  echo "libvirtd did not create $dir/lvsock/libvirt-sock" >&2
+  sv_wait_socket "$dir/lvsock/libvirt-sock" libvirtd
+}
+
+# sv_wait_socket PATH WHAT: wait up to 20 s for the socket PATH that WHAT
+# creates; non-zero, with a message, when it does not appear.
+sv_wait_socket() {
+  for _ in $(seq 400); do [ -S "$1" ] && return 0; sleep 0.05; done
+  echo "bench: $2 did not create $1" >&2
   return 1
 }

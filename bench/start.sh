@@ -59,11 +59,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_socket() {
-  for _ in $(seq 400); do [ -S "$1" ] && return 0; sleep 0.05; done
-  echo "bench/start.sh: $2 did not create $1" >&2
-  return 1
-}
+# shellcheck source=bench/start-libvirtd.sh
+. bench/start-libvirtd.sh
 
 cat >"$tmp/guest.xml" <<EOF
 <domain type='qemu'>
@@ -94,11 +91,10 @@ ip netns add "$ns_sv"
 ip netns exec "$ns_sv" env SEPVIRT_FRONTD="$build/frontd/sepvirt-frontd" \
   "$build/helpers/sepvirtd" --system --root "$tmp/sv" >"$tmp/sepvirtd.log" 2>&1 &
 spid=$!
-wait_socket "$tmp/sv/run/sepvirt-sock" sepvirtd
+sv_wait_socket "$tmp/sv/run/sepvirt-sock" sepvirtd
 sv_uri="qemu+unix:///system?socket=$tmp/sv/run/sepvirt-sock"
 
 # ---- libvirtd (qemu:///system, private namespaces) ------------------------
-. bench/start-libvirtd.sh
 sv_start_libvirtd "$tmp/lv" "$ns_lv" "$tmp/libvirtd.log"
 lv_uri=$LIBVIRTD_URI
 
