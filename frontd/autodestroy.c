@@ -87,9 +87,7 @@ void sv_autodestroy_add(sv_client *c, const unsigned char uuid[SV_UUID_LEN], int
     /* The event loop marks a client dead before it calls
      * sv_autodestroy_client_gone(), which waits for this lock: a client
      * seen alive here gets its entry taken there. */
-    pthread_mutex_lock(&c->lock);
-    gone = c->dead;
-    pthread_mutex_unlock(&c->lock);
+    gone = sv_client_is_dead(c);
     if (stopping) {
         /* frontd stops: the guest outlives it, as every other does. */
         e->next = stale;

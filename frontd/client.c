@@ -281,3 +281,13 @@ void sv_client_mark_dead(sv_client *c)
     outbuf_free_all(c);
     pthread_mutex_unlock(&c->lock);
 }
+
+bool sv_client_is_dead(sv_client *c)
+{
+    bool dead;
+
+    pthread_mutex_lock(&c->lock);
+    dead = c->dead;
+    pthread_mutex_unlock(&c->lock);
+    return dead;
+}

@@ -100,3 +100,6 @@ void sv_client_update_interest(sv_client *c);
 /* Event loop: the connection is being closed; drop queued output and
  * refuse more. */
 void sv_client_mark_dead(sv_client *c);
+
+/* Any thread: whether sv_client_mark_dead() ran (under the client lock). */
+bool sv_client_is_dead(sv_client *c);

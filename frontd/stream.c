@@ -75,16 +75,6 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 /* ---- the client side ---------------------------------------------------- */
 
-static bool client_dead(sv_client *c)
-{
-    bool dead;
-
-    pthread_mutex_lock(&c->lock);
-    dead = c->dead;
-    pthread_mutex_unlock(&c->lock);
-    return dead;
-}
-
 static size_t client_backlog(sv_client *c)
 {
     size_t n;
@@ -372,7 +362,7 @@ sv_stream *sv_stream_open_fd(sv_client *c, int fd, sv_stream_end_cb end_cb, void
     st->next = S.list;
     S.list = st;
     /* sv_stream_client_gone() ran already: nobody would end it. */
-    if (client_dead(c))
+    if (sv_client_is_dead(c))
         end_stream(st);
     pthread_mutex_unlock(&S.lock);
     return st;
@@ -420,7 +410,7 @@ void sv_stream_call_done(sv_client *c, const sv_rpc_header *h, bool replied)
     pthread_mutex_lock(&S.lock);
     st = find(c, h);
     if (st && st->state == ST_PENDING) {
-        if (replied && !client_dead(c)) {
+        if (replied && !sv_client_is_dead(c)) {
             leave_pending(st);
             st->state = ST_ACTIVE;
             flush_rx(st);
